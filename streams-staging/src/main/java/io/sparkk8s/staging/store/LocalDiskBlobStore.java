@@ -1,0 +1,494 @@
+package io.sparkk8s.staging.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkk8s.staging.Checksums;
+import io.sparkk8s.staging.StagedResourcesOwner;
+import io.sparkk8s.staging.StagedResourcesOwnerJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.IOResult;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link BlobStore}: bundles as files under a root directory, with a durable index.
+ *
+ * <pre>
+ * root/tmp/&lt;uuid&gt;.part     uploads in progress (removed on failure and at start)
+ * root/blobs/&lt;id&gt;          committed content, never modified
+ * root/index/&lt;id&gt;.json     one index entry per bundle, replaced atomically
+ * </pre>
+ *
+ * Content is fsynced before it is renamed into {@code blobs/}; an index entry is written to a
+ * temporary file, fsynced and atomically renamed, then the directory is fsynced; only then is the
+ * upload acknowledged. A bundle exists exactly when its index entry does: at start, blobs without
+ * an entry and entries without a blob are removed, so a crash at any point leaves a consistent store.
+ * Reads open the file before answering, so a delete during a download never truncates it (POSIX
+ * keeps an unlinked, open file readable).
+ */
+public final class LocalDiskBlobStore implements BlobStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDiskBlobStore.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern UUID_PATTERN =
+        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final int READ_CHUNK = 256 * 1024;
+    private static final int LOCK_STRIPES = 64;
+    /** Compared against when the id is unknown, so that path costs the same as a wrong secret. */
+    private static final byte[] NO_SECRET = new byte[32];
+
+    private final Path tmpDir;
+    private final Path blobDir;
+    private final Path indexDir;
+    private final Executor blockingIo;
+    private final Materializer materializer;
+    private final Clock clock;
+    private final Function<Path, Sink<ByteString, CompletionStage<IOResult>>> fileSink;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, BundleEntry> entries = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    private LocalDiskBlobStore(Path root, Executor blockingIo, Materializer materializer, Clock clock,
+        Function<Path, Sink<ByteString, CompletionStage<IOResult>>> fileSink) {
+        this.tmpDir = root.resolve("tmp");
+        this.blobDir = root.resolve("blobs");
+        this.indexDir = root.resolve("index");
+        this.blockingIo = blockingIo;
+        this.materializer = materializer;
+        this.clock = clock;
+        this.fileSink = fileSink;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code root} and recovers its index.
+     *
+     * @param blockingIo where file I/O runs (a dispatcher for blocking work, never the default one)
+     * @throws IOException if the directories cannot be created or read
+     */
+    public static LocalDiskBlobStore open(Path root, Executor blockingIo, Materializer materializer)
+        throws IOException {
+        return open(root, blockingIo, materializer, Clock.systemUTC(), FileIO::toPath);
+    }
+
+    /**
+     * As {@link #open(Path, Executor, Materializer)}, with the clock and the sink that writes upload
+     * content to a temporary file given; tests use the latter to simulate a full disk.
+     */
+    public static LocalDiskBlobStore open(Path root, Executor blockingIo, Materializer materializer, Clock clock,
+        Function<Path, Sink<ByteString, CompletionStage<IOResult>>> fileSink) throws IOException {
+        LocalDiskBlobStore store = new LocalDiskBlobStore(root, blockingIo, materializer, clock, fileSink);
+        store.recover();
+        return store;
+    }
+
+    @Override
+    public CompletionStage<PendingBlob> write(Source<ByteString, ?> content) {
+        Path temp = tmpDir.resolve(UUID.randomUUID() + ".part");
+        Pair<CompletionStage<String>, CompletionStage<IOResult>> done;
+        try {
+            done = content.viaMat(Checksums.sha256(), Keep.right()).toMat(fileSink.apply(temp), Keep.both())
+                .run(materializer);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<PendingBlob> result = new CompletableFuture<>();
+        done.second().whenComplete((io, ioFailure) -> done.first().whenComplete((sha, shaFailure) -> {
+            Throwable failure = ioFailure != null ? ioFailure : shaFailure;
+            if (failure != null) {
+                blockingIo.execute(() -> {
+                    deleteQuietly(temp);
+                    result.completeExceptionally(asStorageFailure(unwrap(failure)));
+                });
+                return;
+            }
+            blockingIo.execute(() -> {
+                try {
+                    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                    result.complete(new LocalPendingBlob(temp, io.getCount(), sha));
+                } catch (IOException e) {
+                    deleteQuietly(temp);
+                    result.completeExceptionally(asStorageFailure(e));
+                }
+            });
+        }));
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Optional<BundleDownload>> open(String id, String secret) {
+        return async(() -> {
+            if (!secretMatches(id, secret)) {
+                return Optional.empty();
+            }
+            synchronized (lockFor(id)) {
+                BundleEntry current = entries.get(id);
+                if (current == null) {
+                    return Optional.empty();
+                }
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(blobPath(id), StandardOpenOption.READ);
+                } catch (NoSuchFileException e) {
+                    return Optional.empty();
+                }
+                BundleEntry accessed = current.accessedAt(clock.instant());
+                try {
+                    writeIndex(accessed);
+                } catch (IOException e) {
+                    LOG.warn("bundle {}: could not record the access in the index ({}); serving it anyway",
+                        id, e.toString());
+                }
+                entries.put(id, accessed);
+                Source<ByteString, org.apache.pekko.NotUsed> content = StreamConverters
+                    .fromInputStream(() -> Channels.newInputStream(channel), READ_CHUNK)
+                    .mapMaterializedValue(io -> org.apache.pekko.NotUsed.getInstance());
+                return Optional.of(new BundleDownload(accessed, content));
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> authorize(String id, String secret) {
+        return async(() -> secretMatches(id, secret));
+    }
+
+    @Override
+    public CompletionStage<Optional<BundleEntry>> find(String id) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(id == null ? null : entries.get(id)));
+    }
+
+    @Override
+    public CompletionStage<List<BundleEntry>> list() {
+        return CompletableFuture.completedFuture(List.copyOf(entries.values()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> markUsed(String id) {
+        return async(() -> {
+            synchronized (lockFor(id)) {
+                BundleEntry current = entries.get(id);
+                if (current == null) {
+                    return false;
+                }
+                BundleEntry used = current.markedUsed();
+                writeIndex(used);
+                entries.put(id, used);
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(String id) {
+        return async(() -> deleteNow(id, entry -> true));
+    }
+
+    @Override
+    public CompletionStage<List<BundleEntry>> expireUnused(Instant createdBefore) {
+        return async(() -> {
+            List<BundleEntry> expired = new ArrayList<>();
+            for (BundleEntry candidate : List.copyOf(entries.values())) {
+                if (isExpired(candidate, createdBefore)
+                    && deleteNow(candidate.id(), current -> isExpired(current, createdBefore))) {
+                    LOG.info("bundle {}: never downloaded since {}, expired", candidate.id(), candidate.created());
+                    expired.add(candidate);
+                }
+            }
+            return List.copyOf(expired);
+        });
+    }
+
+    private static boolean isExpired(BundleEntry entry, Instant createdBefore) {
+        return entry.state() == BundleState.UNUSED && entry.created().isBefore(createdBefore);
+    }
+
+    private boolean deleteNow(String id, java.util.function.Predicate<BundleEntry> stillWanted) throws IOException {
+        if (id == null || !UUID_PATTERN.matcher(id).matches()) {
+            return false;
+        }
+        synchronized (lockFor(id)) {
+            BundleEntry current = entries.get(id);
+            if (current == null || !stillWanted.test(current)) {
+                return false;
+            }
+            // The entry goes first: a crash after it leaves an orphan blob, which recovery removes.
+            Files.deleteIfExists(indexPath(id));
+            fsyncDirectory(indexDir);
+            entries.remove(id);
+            Files.deleteIfExists(blobPath(id));
+            return true;
+        }
+    }
+
+    private boolean secretMatches(String id, String secret) {
+        byte[] presented = sha256(secret == null ? "" : secret);
+        BundleEntry entry = id == null ? null : entries.get(id);
+        byte[] expected = entry == null ? NO_SECRET : HexFormat.of().parseHex(entry.secretSha256());
+        boolean equal = MessageDigest.isEqual(presented, expected);
+        return equal && entry != null && secret != null && !secret.isEmpty();
+    }
+
+    private NewBundle commit(Path temp, long size, String contentSha256, StagedResourcesOwner owner)
+        throws IOException {
+        String id = UUID.randomUUID().toString();
+        byte[] secretBytes = new byte[32];
+        random.nextBytes(secretBytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        Instant now = clock.instant();
+        BundleEntry entry = new BundleEntry(id, HexFormat.of().formatHex(sha256(secret)), owner, size,
+            contentSha256, now, now, BundleState.UNUSED);
+        synchronized (lockFor(id)) {
+            try {
+                Files.move(temp, blobPath(id), StandardCopyOption.ATOMIC_MOVE);
+                fsyncDirectory(blobDir);
+                writeIndex(entry);
+            } catch (IOException e) {
+                deleteQuietly(indexPath(id));
+                deleteQuietly(blobPath(id));
+                deleteQuietly(temp);
+                throw asStorageFailure(e);
+            }
+            entries.put(id, entry);
+        }
+        LOG.info("bundle {}: stored {} bytes for owner {} (sha256 {})", id, size, owner, contentSha256);
+        return new NewBundle(entry, secret);
+    }
+
+    private void writeIndex(BundleEntry entry) throws IOException {
+        Path target = indexPath(entry.id());
+        Path temp = indexDir.resolve("." + entry.id() + ".json.tmp");
+        byte[] json = MAPPER.writeValueAsBytes(toJson(entry));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(java.nio.ByteBuffer.wrap(json));
+            channel.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(indexDir);
+    }
+
+    private void recover() throws IOException {
+        Files.createDirectories(tmpDir);
+        Files.createDirectories(blobDir);
+        Files.createDirectories(indexDir);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmpDir)) {
+            for (Path leftover : leftovers) {
+                LOG.info("removing unfinished upload {}", leftover.getFileName());
+                Files.deleteIfExists(leftover);
+            }
+        }
+        try (DirectoryStream<Path> indexFiles = Files.newDirectoryStream(indexDir)) {
+            for (Path file : indexFiles) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                BundleEntry entry;
+                try {
+                    entry = fromJson(MAPPER.readTree(Files.readAllBytes(file)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("index entry {} is unreadable ({}); its bundle is not served", file, e.toString());
+                    continue;
+                }
+                if (!name.equals(entry.id() + ".json") || !Files.isRegularFile(blobPath(entry.id()))) {
+                    LOG.warn("index entry {} has no content; removing it", file);
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                entries.put(entry.id(), entry);
+            }
+        }
+        try (DirectoryStream<Path> blobs = Files.newDirectoryStream(blobDir)) {
+            for (Path blob : blobs) {
+                if (!entries.containsKey(blob.getFileName().toString())) {
+                    LOG.warn("content {} was never acknowledged; removing it", blob.getFileName());
+                    Files.deleteIfExists(blob);
+                }
+            }
+        }
+        LOG.info("blob store at {}: {} bundles", blobDir.getParent(), entries.size());
+    }
+
+    private static ObjectNode toJson(BundleEntry entry) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("version", 1);
+        node.put("id", entry.id());
+        node.put("secretSha256", entry.secretSha256());
+        node.set("owner", StagedResourcesOwnerJson.toTree(entry.owner()));
+        node.put("size", entry.size());
+        node.put("contentSha256", entry.contentSha256());
+        node.put("created", entry.created().toString());
+        node.put("lastAccess", entry.lastAccess().toString());
+        node.put("state", entry.state().name());
+        return node;
+    }
+
+    private static BundleEntry fromJson(JsonNode node) {
+        return new BundleEntry(node.get("id").textValue(), node.get("secretSha256").textValue(),
+            StagedResourcesOwnerJson.parse(node.get("owner").toString()), node.get("size").longValue(),
+            node.get("contentSha256").textValue(), Instant.parse(node.get("created").textValue()),
+            Instant.parse(node.get("lastAccess").textValue()), BundleState.valueOf(node.get("state").textValue()));
+    }
+
+    private Path blobPath(String id) {
+        return blobDir.resolve(id);
+    }
+
+    private Path indexPath(String id) {
+        return indexDir.resolve(id + ".json");
+    }
+
+    private Object lockFor(String id) {
+        return locks[Math.floorMod(id.hashCode(), LOCK_STRIPES)];
+    }
+
+    private <T> CompletionStage<T> async(IoSupplier<T> work) {
+        return CompletableFuture.supplyAsync(unchecked(work), blockingIo);
+    }
+
+    private static <T> Supplier<T> unchecked(IoSupplier<T> work) {
+        return () -> {
+            try {
+                return work.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", path, e.toString());
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        return HexFormat.of().parseHex(Checksums.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof org.apache.pekko.stream.IOOperationIncompleteException)
+            && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Out-of-space anywhere in the cause chain becomes {@link InsufficientStorageException}. */
+    private static Throwable asStorageFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InsufficientStorageException) {
+                return t;
+            }
+            String message = t.getMessage();
+            if (t instanceof IOException && message != null
+                && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return new InsufficientStorageException("the blob store is full: " + message, failure);
+            }
+        }
+        return failure;
+    }
+
+    private static IOException asStorageFailure(IOException failure) {
+        Throwable mapped = asStorageFailure((Throwable) failure);
+        return mapped instanceof IOException io ? io : failure;
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private final class LocalPendingBlob implements PendingBlob {
+        private final Path temp;
+        private final long size;
+        private final String contentSha256;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        LocalPendingBlob(Path temp, long size, String contentSha256) {
+            this.temp = temp;
+            this.size = size;
+            this.contentSha256 = contentSha256;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public String contentSha256() {
+            return contentSha256;
+        }
+
+        @Override
+        public CompletionStage<NewBundle> commit(StagedResourcesOwner owner) {
+            if (!finished.compareAndSet(false, true)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("upload already committed or"
+                    + " discarded"));
+            }
+            return async(() -> LocalDiskBlobStore.this.commit(temp, size, contentSha256, owner));
+        }
+
+        @Override
+        public void discard() {
+            if (finished.compareAndSet(false, true)) {
+                blockingIo.execute(() -> deleteQuietly(temp));
+            }
+        }
+    }
+}
