@@ -1,34 +1,39 @@
 package io.sparkk8s.http.staging;
 
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bin/spark-k8s staging-server}: runs the resource staging server until the process is stopped. */
+/**
+ * {@code bin/spark-k8s staging-server}: runs the resource staging server until the process is
+ * stopped. Settings come from {@code spark-k8s.staging-server} (reference.conf, application.conf,
+ * {@code -D} system properties, the environment variables named in reference.conf); the options
+ * below override them.
+ */
 @Command(name = "spark-k8s staging-server", mixinStandardHelpOptions = true,
-    description = "Run the resource staging server (stores uploaded dependency bundles for submissions).")
+    description = "Run the resource staging server (stores uploaded dependency bundles for submissions).",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:stopped normally", "2:bad usage or settings", "3:could not open the store or bind"})
 public final class ResourceStagingServerMain implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ResourceStagingServerMain.class);
 
     /** The original design's default port. */
     public static final int DEFAULT_PORT = 10000;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0",
-        description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Address to listen on (default: bind-address, 0.0.0.0).")
     private String host;
 
-    @Option(names = "--port", defaultValue = "" + DEFAULT_PORT,
-        description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    private int port;
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: port, "
+        + DEFAULT_PORT + ").")
+    private Integer port;
+
+    @Option(names = "--store-root", description = "Directory of the blob store (default: store-root,"
+        + " /var/spark-staging).")
+    private Path storeRoot;
 
     /** Starts the server; the JVM keeps running until it is terminated. */
     public static void main(String[] args) {
@@ -40,22 +45,36 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                "--port: " + port + " is not a port; use 0..65535");
+        StagingServerSettings settings;
+        try {
+            settings = StagingServerSettings.fromConfig(ConfigFactory.load());
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            System.err.println("spark-k8s staging-server: " + e.getMessage());
+            return 2;
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            System.err.println("spark-k8s staging-server: --port: " + port + " is not a port; use 0..65535");
+            return 2;
+        }
+        settings = settings.withBinding(host != null ? host : settings.bindAddress(),
+            port != null ? port : settings.port());
+        if (storeRoot != null) {
+            settings = settings.withStoreRoot(storeRoot);
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "resource-staging-server");
-        ServerBinding binding = bind(system, host, port).toCompletableFuture().get();
-        LOG.info("resource staging server listening on {}", binding.localAddress());
+        ResourceStagingServer server;
+        try {
+            server = ResourceStagingServer.start(system, settings).toCompletableFuture().get();
+        } catch (java.io.IOException | java.util.concurrent.ExecutionException e) {
+            System.err.println("spark-k8s staging-server: cannot start: " + e.getMessage());
+            system.terminate();
+            return 3;
+        }
+        ResourceStagingServer running = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            binding.unbind();
+            running.stop().toCompletableFuture().join();
             system.terminate();
         }, "staging-server-shutdown"));
         return 0;
-    }
-
-    /** Binds the staging routes on {@code host:port}. */
-    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
-        return Http.get(system).newServerAt(host, port).bind(ResourceStagingRoutes.routes());
     }
 }

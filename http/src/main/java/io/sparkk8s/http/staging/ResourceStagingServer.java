@@ -1,0 +1,103 @@
+package io.sparkk8s.http.staging;
+
+import io.sparkk8s.staging.store.BlobStore;
+import io.sparkk8s.staging.store.LocalDiskBlobStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resource staging server: a {@link BlobStore} behind {@link ResourceStagingRoutes}, bound with
+ * the timeouts and TLS of its {@link StagingServerSettings}, and a periodic expiry of bundles never
+ * downloaded within {@code initial-access-expiration-timeout}.
+ */
+public final class ResourceStagingServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceStagingServer.class);
+
+    private final ServerBinding binding;
+    private final BlobStore store;
+    private final Cancellable expiry;
+
+    private ResourceStagingServer(ServerBinding binding, BlobStore store, Cancellable expiry) {
+        this.binding = binding;
+        this.store = store;
+        this.expiry = expiry;
+    }
+
+    /**
+     * Opens the local-disk store under {@code settings.storeRoot()} and binds the server.
+     *
+     * @throws IOException if the store cannot be opened
+     */
+    public static CompletionStage<ResourceStagingServer> start(ActorSystem<?> system, StagingServerSettings settings)
+        throws IOException {
+        Executor blockingIo = system.dispatchers().lookup(DispatcherSelector.blocking());
+        BlobStore store = LocalDiskBlobStore.open(settings.storeRoot(), blockingIo, Materializer.matFromSystem(system));
+        return start(system, settings, store);
+    }
+
+    /** Binds the server over {@code store}. */
+    public static CompletionStage<ResourceStagingServer> start(ActorSystem<?> system, StagingServerSettings settings,
+        BlobStore store) {
+        ResourceStagingRoutes routes = new ResourceStagingRoutes(store, settings.maxBundleSize(),
+            settings.maxOwnerSize(), () -> Files.isWritable(settings.storeRoot()));
+        ServerSettings defaults = ServerSettings.create(system.settings().config());
+        ServerSettings serverSettings = defaults.withTimeouts(defaults.getTimeouts()
+            .withIdleTimeout(scala(settings.idleTimeout()))
+            .withRequestTimeout(settings.requestTimeout() == null ? scala.concurrent.duration.Duration.Inf()
+                : scala(settings.requestTimeout())));
+        ServerBuilder builder = Http.get(system).newServerAt(settings.bindAddress(), settings.port())
+            .withSettings(serverSettings);
+        if (settings.tls().isPresent()) {
+            builder = builder.enableHttps(ConnectionContext.httpsServer(settings.tls().get()));
+        }
+        return builder.bind(routes.routes()).thenApply(binding -> {
+            Duration interval = settings.expiryCheckInterval();
+            Cancellable expiry = system.scheduler().scheduleWithFixedDelay(interval, interval, () ->
+                store.expireUnused(Instant.now().minus(settings.initialAccessExpirationTimeout()))
+                    .whenComplete((expired, failure) -> {
+                        if (failure != null) {
+                            LOG.warn("expiring unused bundles failed; will retry", failure);
+                        }
+                    }), system.executionContext());
+            LOG.info("resource staging server listening on {}://{} (store {})",
+                settings.tls().isPresent() ? "https" : "http", binding.localAddress(), settings.storeRoot());
+            return new ResourceStagingServer(binding, store, expiry);
+        });
+    }
+
+    /** Where the server listens. */
+    public ServerBinding binding() {
+        return binding;
+    }
+
+    /** The store it serves. */
+    public BlobStore store() {
+        return store;
+    }
+
+    /** Stops accepting connections and stops the expiry; open requests get a moment to finish. */
+    public CompletionStage<Void> stop() {
+        expiry.cancel();
+        return binding.terminate(Duration.ofSeconds(5)).thenApply(terminated -> null);
+    }
+
+    private static scala.concurrent.duration.FiniteDuration scala(Duration duration) {
+        return scala.concurrent.duration.FiniteDuration.fromNanos(duration.toNanos());
+    }
+}
