@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkk8s.config.SparkConf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Everything a submission creates for its driver, built up by {@link DriverConfigurationStep}s: the
@@ -62,6 +64,30 @@ public record KubernetesDriverSpec(
     /** This spec with a different driver configuration. */
     public KubernetesDriverSpec withDriverSparkConf(SparkConf conf) {
         return new KubernetesDriverSpec(driverPod, driverContainer, otherKubernetesResources, conf);
+    }
+
+    /**
+     * This spec with {@code addition} merged into the driver pod without changing anything already
+     * set: maps and lists only gain entries, set fields keep their values.
+     */
+    public KubernetesDriverSpec addToDriverPod(Pod addition) {
+        return withDriverPod(AdditiveMerge.merge(driverPod, addition, Pod.class));
+    }
+
+    /** This spec with {@code addition} merged into the driver container, as {@link #addToDriverPod}. */
+    public KubernetesDriverSpec addToDriverContainer(Container addition) {
+        return withDriverContainer(AdditiveMerge.merge(driverContainer, addition, Container.class));
+    }
+
+    /** This spec with the entries of {@code additions} whose keys are not set yet added to the driver conf. */
+    public KubernetesDriverSpec addToDriverSparkConf(Map<String, String> additions) {
+        Map<String, String> absent = new TreeMap<>();
+        additions.forEach((k, v) -> {
+            if (!driverSparkConf.contains(k)) {
+                absent.put(k, v);
+            }
+        });
+        return absent.isEmpty() ? this : withDriverSparkConf(driverSparkConf.withAll(absent));
     }
 
     /** The driver pod with the driver container added to its containers: what is sent to the API server. */

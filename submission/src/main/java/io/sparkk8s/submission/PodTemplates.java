@@ -1,0 +1,77 @@
+package io.sparkk8s.submission;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkk8s.config.SparkConf;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pod template files: the driver's ({@code spark.kubernetes.driver.podTemplateFile}) is the spec the
+ * steps start from, so the steps only add to what the template sets; its container named {@code
+ * spark.kubernetes.driver.podTemplateContainerName} (default: the first one) becomes the driver
+ * container.
+ */
+public final class PodTemplates {
+
+    /** Key of the driver's pod template file. */
+    public static final String DRIVER_TEMPLATE = "spark.kubernetes.driver.podTemplateFile";
+    /** Key of the name of the template container that becomes the driver container. */
+    public static final String DRIVER_TEMPLATE_CONTAINER = "spark.kubernetes.driver.podTemplateContainerName";
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    private PodTemplates() {
+    }
+
+    /** The spec the steps start from: the driver template if there is one, else an empty pod. */
+    public static KubernetesDriverSpec initialSpec(SparkConf conf) {
+        Optional<String> path = conf.get(DRIVER_TEMPLATE);
+        if (path.isEmpty()) {
+            return KubernetesDriverSpec.initial(conf);
+        }
+        String content;
+        try {
+            content = Files.readString(Path.of(path.get()));
+        } catch (IOException e) {
+            throw new SubmissionConfigurationException(DRIVER_TEMPLATE, "cannot read '" + path.get() + "' (" + e
+                + "); give a readable pod template file on the submitting machine");
+        }
+        Pod template = parse(DRIVER_TEMPLATE, path.get(), content);
+        List<Container> containers = template.getSpec() == null ? List.of() : template.getSpec().getContainers();
+        Optional<String> wanted = conf.get(DRIVER_TEMPLATE_CONTAINER);
+        Container driver = wanted
+            .map(name -> containers.stream().filter(c -> name.equals(c.getName())).findFirst()
+                .orElseThrow(() -> new SubmissionConfigurationException(DRIVER_TEMPLATE_CONTAINER, "the template "
+                    + path.get() + " has no container named '" + name + "'; it has "
+                    + containers.stream().map(Container::getName).toList())))
+            .orElse(containers.isEmpty() ? new ContainerBuilder().build() : containers.get(0));
+        List<Container> others = new ArrayList<>(containers);
+        others.remove(driver);
+        Pod pod = new PodBuilder(template).editOrNewSpec().withContainers(others).endSpec().build();
+        return new KubernetesDriverSpec(pod, driver, List.of(), conf);
+    }
+
+    /** Parses {@code content} of the file {@code path} (given by {@code key}) as a pod. */
+    public static Pod parse(String key, String path, String content) {
+        Object parsed;
+        try {
+            parsed = SERIALIZATION.unmarshal(content);
+        } catch (RuntimeException e) {
+            throw new SubmissionConfigurationException(key, "'" + path + "' is not valid YAML or JSON: "
+                + e.getMessage());
+        }
+        if (!(parsed instanceof Pod pod)) {
+            throw new SubmissionConfigurationException(key, "'" + path + "' must hold a Pod (kind: Pod),"
+                + " found " + (parsed == null ? "nothing" : parsed.getClass().getSimpleName()));
+        }
+        return pod;
+    }
+}
