@@ -8,7 +8,7 @@ set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.34.4}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
-ROOT="${KUBE_API_TEST_DIR:-$HOME/.kube_api_test}"
+ROOT="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 OUT="$ROOT/k8s/${K8S_VERSION}-linux-amd64"
 BINARIES=(kube-apiserver kube-controller-manager kubectl etcd)
 
