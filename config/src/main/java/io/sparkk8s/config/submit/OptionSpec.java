@@ -17,9 +17,9 @@ record OptionSpec(List<String> names, String valueName, String key, String group
     private static final String GENERAL = "General";
 
     static final List<OptionSpec> ALL = List.of(
-        new OptionSpec(List.of("--master"), "MASTER_URL", null, BASIC,
+        new OptionSpec(List.of("--master"), "MASTER_URL", "spark.master", BASIC,
             "Kubernetes API server: k8s://host:port (https), k8s://https://host:port or k8s://http://host:port."),
-        new OptionSpec(List.of("--deploy-mode"), "DEPLOY_MODE", null, BASIC,
+        new OptionSpec(List.of("--deploy-mode"), "DEPLOY_MODE", "spark.submit.deployMode", BASIC,
             "Only 'cluster' (the default): the driver runs in a pod."),
         new OptionSpec(List.of("--class"), "CLASS_NAME", null, BASIC,
             "Main class of a Java/Scala application."),
