@@ -125,7 +125,8 @@ public final class DriverPodStatusWatcher {
 
     /** One line describing the pod's state: phase and each container's state. */
     public static String describe(Pod pod) {
-        String containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? ""
+        String containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+            || pod.getStatus().getContainerStatuses().isEmpty() ? ""
             : pod.getStatus().getContainerStatuses().stream().map(DriverPodStatusWatcher::describe)
                 .collect(Collectors.joining(", ", " containers: [", "]"));
         return "Driver pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " phase: "
