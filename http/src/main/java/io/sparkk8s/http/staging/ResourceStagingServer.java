@@ -5,7 +5,7 @@ import io.sparkk8s.staging.store.LocalDiskBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.Cancellable;
@@ -54,6 +54,12 @@ public final class ResourceStagingServer {
     /** Binds the server over {@code store}. */
     public static CompletionStage<ResourceStagingServer> start(ActorSystem<?> system, StagingServerSettings settings,
         BlobStore store) {
+        return start(system, settings, store, Clock.systemUTC());
+    }
+
+    /** Binds the server over {@code store}, expiring bundles by {@code clock} (tests move it). */
+    public static CompletionStage<ResourceStagingServer> start(ActorSystem<?> system, StagingServerSettings settings,
+        BlobStore store, Clock clock) {
         ResourceStagingRoutes routes = new ResourceStagingRoutes(store, settings.maxBundleSize(),
             settings.maxOwnerSize(), () -> Files.isWritable(settings.storeRoot()));
         ServerSettings defaults = ServerSettings.create(system.settings().config());
@@ -69,7 +75,7 @@ public final class ResourceStagingServer {
         return builder.bind(routes.routes()).thenApply(binding -> {
             Duration interval = settings.expiryCheckInterval();
             Cancellable expiry = system.scheduler().scheduleWithFixedDelay(interval, interval, () ->
-                store.expireUnused(Instant.now().minus(settings.initialAccessExpirationTimeout()))
+                store.expireUnused(clock.instant().minus(settings.initialAccessExpirationTimeout()))
                     .whenComplete((expired, failure) -> {
                         if (failure != null) {
                             LOG.warn("expiring unused bundles failed; will retry", failure);

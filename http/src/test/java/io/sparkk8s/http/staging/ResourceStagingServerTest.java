@@ -421,23 +421,119 @@ class ResourceStagingServerTest {
 
     @Test
     void bundlesNeverDownloadedExpireAfterTheInitialAccessTimeout() throws Exception {
+        MovableClock clock = new MovableClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+        BlobStore store = LocalDiskBlobStore.open(root, io, Materializer.matFromSystem(system), clock,
+            FileIO::toPath);
         StagingServerSettings s = StagingTestServer.settings(root, LIMIT);
-        start(new StagingServerSettings(s.bindAddress(), 0, root, LIMIT, s.maxOwnerSize(), s.idleTimeout(), null,
-            Duration.ofMillis(300), Duration.ofMillis(100), Optional.empty()));
+        server = StagingTestServer.start(system, new StagingServerSettings(s.bindAddress(), 0, root, LIMIT,
+            s.maxOwnerSize(), s.idleTimeout(), null, Duration.ofMinutes(30), Duration.ofMillis(50),
+            Optional.empty()), store, clock);
+        servers.add(server);
         JsonNode used = uploadRaw(randomBytes(10));
         JsonNode unused = uploadRaw(randomBytes(10));
         assertThat(download(used.get("resourceId").textValue(), used.get("resourceSecret").textValue())
             .statusCode()).isEqualTo(200);
 
-        // Polled through the store: a download would count as the access that prevents expiry.
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.server.store()
-            .find(unused.get("resourceId").textValue()).toCompletableFuture().get().isEmpty());
+        clock.now = clock.now.plus(Duration.ofMinutes(31));
 
+        // Polled through the store: a download would count as the access that prevents expiry.
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.find(unused.get("resourceId").textValue())
+            .toCompletableFuture().get().isEmpty());
         assertThat(download(unused.get("resourceId").textValue(), unused.get("resourceSecret").textValue())
             .statusCode()).isEqualTo(404);
-
         assertThat(download(used.get("resourceId").textValue(), used.get("resourceSecret").textValue())
             .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void bundlesYoungerThanTheInitialAccessTimeoutAreKept() throws Exception {
+        MovableClock clock = new MovableClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+        BlobStore store = LocalDiskBlobStore.open(root, io, Materializer.matFromSystem(system), clock,
+            FileIO::toPath);
+        StagingServerSettings s = StagingTestServer.settings(root, LIMIT);
+        java.util.concurrent.atomic.AtomicInteger expiryRuns = new java.util.concurrent.atomic.AtomicInteger();
+        BlobStore counting = new CountingExpiry(store, expiryRuns);
+        server = StagingTestServer.start(system, new StagingServerSettings(s.bindAddress(), 0, root, LIMIT,
+            s.maxOwnerSize(), s.idleTimeout(), null, Duration.ofMinutes(30), Duration.ofMillis(50),
+            Optional.empty()), counting, clock);
+        servers.add(server);
+        JsonNode young = uploadRaw(randomBytes(10));
+
+        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        int runs = expiryRuns.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> expiryRuns.get() >= runs + 2);
+
+        assertThat(store.find(young.get("resourceId").textValue()).toCompletableFuture().get()).isPresent();
+    }
+
+    /** Counts expiry runs, so a test can wait for some to have happened. */
+    private record CountingExpiry(BlobStore delegate, java.util.concurrent.atomic.AtomicInteger runs)
+        implements BlobStore {
+        @Override
+        public java.util.concurrent.CompletionStage<PendingBlob> write(
+            org.apache.pekko.stream.javadsl.Source<ByteString, ?> content) {
+            return delegate.write(content);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Optional<io.sparkk8s.staging.store.BundleDownload>> open(
+            String id, String secret) {
+            return delegate.open(id, secret);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> authorize(String id, String secret) {
+            return delegate.authorize(id, secret);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Optional<io.sparkk8s.staging.store.BundleEntry>> find(String id) {
+            return delegate.find(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<io.sparkk8s.staging.store.BundleEntry>> list() {
+            return delegate.list();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> markUsed(String id) {
+            return delegate.markUsed(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Boolean> delete(String id) {
+            return delegate.delete(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<io.sparkk8s.staging.store.BundleEntry>> expireUnused(
+            java.time.Instant createdBefore) {
+            return delegate.expireUnused(createdBefore).whenComplete((r, e) -> runs.incrementAndGet());
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+        private volatile java.time.Instant now;
+
+        MovableClock(java.time.Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     private static final int LIMIT_MINUS_ONE_MIB = (int) LIMIT - 1024 * 1024;

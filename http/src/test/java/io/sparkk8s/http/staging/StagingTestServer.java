@@ -42,6 +42,12 @@ final class StagingTestServer implements AutoCloseable {
             .get(10, TimeUnit.SECONDS), settings.storeRoot(), "http");
     }
 
+    static StagingTestServer start(ActorSystem<?> system, StagingServerSettings settings, BlobStore store,
+        java.time.Clock clock) throws Exception {
+        return new StagingTestServer(ResourceStagingServer.start(system, settings, store, clock).toCompletableFuture()
+            .get(10, TimeUnit.SECONDS), settings.storeRoot(), "http");
+    }
+
     static StagingServerSettings withTls(StagingServerSettings s, SSLContext tls) {
         return new StagingServerSettings(s.bindAddress(), s.port(), s.storeRoot(), s.maxBundleSize(),
             s.maxOwnerSize(), s.idleTimeout(), s.requestTimeout(), s.initialAccessExpirationTimeout(),

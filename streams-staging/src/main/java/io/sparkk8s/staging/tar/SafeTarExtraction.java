@@ -18,6 +18,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
@@ -42,14 +43,23 @@ public final class SafeTarExtraction {
      */
     public static CompletionStage<Extracted> extract(Source<ByteString, ?> archive, Path target,
         ExtractionLimits limits, Duration readTimeout, Materializer materializer, Executor blockingIo) {
-        InputStream in = archive.runWith(StreamConverters.asInputStream(readTimeout), materializer);
-        return CompletableFuture.supplyAsync(() -> {
-            try (InputStream stream = in) {
-                return extract(stream, target, limits);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, blockingIo);
+        return archive.runWith(sink(target, limits, readTimeout, blockingIo), materializer);
+    }
+
+    /**
+     * A sink that extracts the tar stream it receives into {@code target}, on {@code blockingIo};
+     * its value completes when the extraction is done.
+     */
+    public static Sink<ByteString, CompletionStage<Extracted>> sink(Path target, ExtractionLimits limits,
+        Duration readTimeout, Executor blockingIo) {
+        return StreamConverters.asInputStream(readTimeout).mapMaterializedValue(in ->
+            CompletableFuture.supplyAsync(() -> {
+                try (InputStream stream = in) {
+                    return extract(stream, target, limits);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, blockingIo));
     }
 
     /** Extracts the tar (or tar.gz) in {@code in} into {@code target}. Blocking. */
