@@ -25,8 +25,8 @@ public record KubernetesMasterUrl(URI apiServerUrl) {
     public static KubernetesMasterUrl parse(String master) {
         if (master == null || !master.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw new InvalidConfigurationException("--master", "'" + master
-                + "' is not a Kubernetes master; expected k8s://<host>:<port>, k8s://https://<host>:<port>"
-                + " or k8s://http://<host>:<port>");
+                + "' is not a Kubernetes master" + otherClusterManager(master) + "; expected k8s://<host>:<port>,"
+                + " k8s://https://<host>:<port> or k8s://http://<host>:<port>");
         }
         String rest = master.substring(PREFIX.length());
         String lower = rest.toLowerCase(Locale.ROOT);
@@ -46,6 +46,26 @@ public record KubernetesMasterUrl(URI apiServerUrl) {
             throw new InvalidConfigurationException("--master", "'" + master + "' is not a valid URL: "
                 + e.getReason());
         }
+    }
+
+    private static String otherClusterManager(String master) {
+        if (master == null) {
+            return "";
+        }
+        String lower = master.toLowerCase(Locale.ROOT);
+        String kind;
+        if (lower.startsWith("yarn")) {
+            kind = "YARN";
+        } else if (lower.startsWith("local")) {
+            kind = "local mode";
+        } else if (lower.startsWith("spark://")) {
+            kind = "a Spark standalone cluster";
+        } else if (lower.startsWith("mesos://")) {
+            kind = "Mesos";
+        } else {
+            return "";
+        }
+        return " (it selects " + kind + "; spark-k8s-submit submits to Kubernetes only)";
     }
 
     @Override

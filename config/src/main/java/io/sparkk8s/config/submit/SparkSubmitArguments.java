@@ -11,6 +11,7 @@ import io.sparkk8s.config.catalogue.ConfigCatalogue;
 import io.sparkk8s.config.catalogue.SparkKeys;
 import io.sparkk8s.config.catalogue.ValidatedConf;
 import io.sparkk8s.config.validation.ClosestMatch;
+import io.sparkk8s.config.validation.KubernetesNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -211,8 +212,9 @@ public final class SparkSubmitArguments {
         List<InvalidConfigurationException> problems = new ArrayList<>();
         KubernetesMasterUrl masterUrl = resolveMaster(properties, problems);
         if (kill != null || status != null) {
-            ValidatedConf validated = validate(properties, problems);
             String target = kill != null ? kill : status;
+            submissionIdProblem(kill != null ? "--kill" : "--status", target).ifPresent(problems::add);
+            ValidatedConf validated = validate(properties, problems);
             return kill != null
                 ? new SparkSubmitCommand.Kill(target, masterUrl, validated.conf(), allWarnings(validated))
                 : new SparkSubmitCommand.Status(target, masterUrl, validated.conf(), allWarnings(validated));
@@ -265,6 +267,27 @@ public final class SparkSubmitArguments {
             p.add(e);
             return null;
         }
+    }
+
+    /**
+     * A submission id is {@code [namespace:]pod-name}; the pod name may contain {@code *} as a glob,
+     * the namespace may not.
+     */
+    private static Optional<InvalidConfigurationException> submissionIdProblem(String option, String target) {
+        int colon = target.indexOf(':');
+        String namespace = colon >= 0 ? target.substring(0, colon) : null;
+        String pod = colon >= 0 ? target.substring(colon + 1) : target;
+        Optional<String> problem = Optional.empty();
+        if (namespace != null) {
+            problem = KubernetesNames.dnsLabelProblem(namespace, "namespace");
+        }
+        if (problem.isEmpty()) {
+            problem = pod.equals("*") ? Optional.empty()
+                : KubernetesNames.dnsSubdomainProblem(pod.replace("*", "x"), "pod name").map(p -> p.replace(
+                    "'" + pod.replace("*", "x") + "'", "'" + pod + "'"));
+        }
+        return problem.map(p -> new InvalidConfigurationException(option, "'" + target + "' is not a submission id: "
+            + p + " (expected [namespace:]pod-name, '*' allowed in the pod name)"));
     }
 
     private void checkDeployMode(Map<String, String> properties, List<InvalidConfigurationException> problems) {

@@ -52,8 +52,8 @@ class SparkSubmitArgumentsTest {
     void refusesMastersOfOtherClusterManagers() {
         for (String master : List.of("yarn", "local[*]", "spark://m:7077", "mesos://m:5050")) {
             assertThatThrownBy(() -> parse("--master", master, "--class", "a.Main", "x.jar"))
-                .hasMessageStartingWith("--master: '" + master + "' is not a Kubernetes master; expected"
-                    + " k8s://<host>:<port>");
+                .hasMessageStartingWith("--master: '" + master + "' is not a Kubernetes master (it selects ")
+                .hasMessageContaining("; spark-k8s-submit submits to Kubernetes only); expected k8s://<host>:<port>");
         }
     }
 
@@ -83,6 +83,18 @@ class SparkSubmitArgumentsTest {
     void refusesKillTogetherWithStatus() {
         assertThatThrownBy(() -> parse("--master", MASTER, "--kill", "ns:a", "--status", "ns:a"))
             .hasMessage("--kill: given together with --status; ask for one at a time");
+    }
+
+    @Test
+    void refusesSubmissionIdsThatCannotNameAPod() {
+        assertThatThrownBy(() -> parse("--master", MASTER, "--kill", "Team_A:spark-pi-driver"))
+            .hasMessage("--kill: 'Team_A:spark-pi-driver' is not a submission id: namespace 'Team_A' is not a valid"
+                + " DNS-1123 label; expected at most 63 lower-case letters, digits and '-', starting and ending with a"
+                + " letter or digit (expected [namespace:]pod-name, '*' allowed in the pod name)");
+        assertThatThrownBy(() -> parse("--master", MASTER, "--status", "ns:Spark Pi*"))
+            .hasMessageStartingWith("--status: 'ns:Spark Pi*' is not a submission id: pod name 'Spark Pi*' is not a"
+                + " valid DNS-1123 subdomain");
+        assertThat(parse("--master", MASTER, "--status", "ns:*")).isInstanceOf(SparkSubmitCommand.Status.class);
     }
 
     @Test
