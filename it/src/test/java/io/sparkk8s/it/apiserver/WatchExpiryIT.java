@@ -36,6 +36,7 @@ class WatchExpiryIT {
         String oldVersion = first.getMetadata().getResourceVersion();
 
         // A first watch from the current version works and sees the next change.
+        String nextVersion;
         CompletableFuture<String> seen = new CompletableFuture<>();
         try (Watch watch = configMaps.withResourceVersion(oldVersion).watch(new Watcher<>() {
             @Override
@@ -48,18 +49,22 @@ class WatchExpiryIT {
                 seen.completeExceptionally(cause);
             }
         })) {
-            configMaps.withName("state").edit(cm -> new ConfigMapBuilder(cm).addToData("n", "1").build());
+            ConfigMap next = configMaps.withName("state")
+                .edit(cm -> new ConfigMapBuilder(cm).addToData("n", "1").build());
             assertThat(seen.get(30, TimeUnit.SECONDS)).isEqualTo("MODIFIED 1");
+            nextVersion = next.getMetadata().getResourceVersion();
         }
 
-        // Keep writing until the API server's periodic compaction has removed oldVersion: an exact
-        // list at that version then answers 410 itself (the probe), bounded by awaitility.
-        await("compaction past " + oldVersion).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        // Keep writing until the API server's periodic compaction has gone past nextVersion: an exact
+        // list at that version then answers 410 itself (the probe), bounded by awaitility. A watch
+        // from oldVersion starts at oldVersion + 1 <= nextVersion, so it is compacted away too.
+        String compacted = nextVersion;
+        await("compaction past " + compacted).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> {
                 configMaps.withName("state").edit(cm -> new ConfigMapBuilder(cm)
                     .addToData("n", String.valueOf(System.nanoTime())).build());
                 try {
-                    configMaps.list(new ListOptionsBuilder().withResourceVersion(oldVersion)
+                    configMaps.list(new ListOptionsBuilder().withResourceVersion(compacted)
                         .withResourceVersionMatch("Exact").build());
                     return false;
                 } catch (KubernetesClientException e) {
