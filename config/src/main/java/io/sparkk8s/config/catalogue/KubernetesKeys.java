@@ -270,13 +270,14 @@ public final class KubernetesKeys {
     /** Executors requested per round. */
     public static final ConfigEntry<Integer> ALLOCATION_BATCH_SIZE =
         ConfigEntry.key("spark.kubernetes.allocation.batch.size").type(ValueType.integer())
-            .doc("Executor pods the driver creates per allocation round.")
+            .doc("Executor pods the driver creates per allocation round (Spark 3.x defaults to 5).")
             .since("2.3.0").section(Section.KUBERNETES).check(Check.positive()).withDefault("10");
 
     /** Time between allocation rounds. */
     public static final ConfigEntry<Duration> ALLOCATION_BATCH_DELAY =
         ConfigEntry.key("spark.kubernetes.allocation.batch.delay").type(ValueType.duration(TimeUnit.MILLISECONDS))
-            .doc("Time between executor allocation rounds (ms when no unit is given).")
+            .doc("Time between executor allocation rounds (ms when no unit is given; Spark 4 refuses less than"
+                + " 100ms).")
             .since("2.3.0").section(Section.KUBERNETES).check(Check.positiveDuration()).withDefault("1s");
 
     /** Largest config map Spark writes. */

@@ -107,7 +107,8 @@ public final class SparkKeys {
     public static final ConfigEntry<Long> EXECUTOR_MEMORY_OVERHEAD = ConfigEntry.key("spark.executor.memoryOverhead")
         .type(ValueType.bytes(ByteUnit.MiB))
         .doc("Memory added to spark.executor.memory for each executor pod (MiB when no unit is given).")
-        .defaultDescription("max(spark.executor.memoryOverheadFactor * spark.executor.memory, 384m)")
+        .defaultDescription("max(spark.executor.memoryOverheadFactor * spark.executor.memory,"
+            + " spark.executor.minMemoryOverhead)")
         .deprecatedAlias("spark.kubernetes.executor.memoryOverhead")
         .since("2.3.0").section(Section.APPLICATION).check(Check.nonNegative()).optional();
 
@@ -118,6 +119,12 @@ public final class SparkKeys {
                 + " not set.")
             .deprecatedAlias("spark.kubernetes.memoryOverheadFactor")
             .since("3.3.0").section(Section.APPLICATION).check(Check.positive()).withDefault("0.1");
+
+    /** The least memory overhead of each executor pod, in MiB. */
+    public static final ConfigEntry<Long> EXECUTOR_MIN_MEMORY_OVERHEAD =
+        ConfigEntry.key("spark.executor.minMemoryOverhead").type(ValueType.bytes(ByteUnit.MiB))
+            .doc("The smallest memory overhead of each executor pod when it is computed from the factor.")
+            .since("4.0.0").section(Section.APPLICATION).check(Check.nonNegative()).withDefault("384m");
 
     /** {@code --total-executor-cores}. */
     public static final ConfigEntry<Integer> CORES_MAX = ConfigEntry.key("spark.cores.max").type(ValueType.integer())
@@ -189,9 +196,9 @@ public final class SparkKeys {
     public static final List<CatalogueEntry> ALL = List.of(MASTER, DEPLOY_MODE, APP_NAME, DRIVER_MEMORY,
         DRIVER_CORES, DRIVER_MEMORY_OVERHEAD, DRIVER_MEMORY_OVERHEAD_FACTOR, DRIVER_MIN_MEMORY_OVERHEAD,
         DRIVER_JAVA_OPTIONS, DRIVER_CLASS_PATH, DRIVER_LIBRARY_PATH, EXECUTOR_MEMORY, EXECUTOR_CORES,
-        EXECUTOR_INSTANCES, EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_MEMORY_OVERHEAD_FACTOR, CORES_MAX, JARS, FILES,
-        PY_FILES, ARCHIVES, PACKAGES, EXCLUDE_PACKAGES, REPOSITORIES, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
-        DRIVER_SUPERVISE);
+        EXECUTOR_INSTANCES, EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_MEMORY_OVERHEAD_FACTOR, EXECUTOR_MIN_MEMORY_OVERHEAD,
+        CORES_MAX, JARS, FILES, PY_FILES, ARCHIVES, PACKAGES, EXCLUDE_PACKAGES, REPOSITORIES, KERBEROS_PRINCIPAL,
+        KERBEROS_KEYTAB, DRIVER_SUPERVISE);
 
     private SparkKeys() {
     }
