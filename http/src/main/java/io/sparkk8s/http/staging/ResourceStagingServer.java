@@ -81,8 +81,9 @@ public final class ResourceStagingServer {
                             LOG.warn("expiring unused bundles failed; will retry", failure);
                         }
                     }), system.executionContext());
-            LOG.info("resource staging server listening on {}://{} (store {})",
-                settings.tls().isPresent() ? "https" : "http", binding.localAddress(), settings.storeRoot());
+            LOG.info("resource staging server listening on {}://{}:{} (store {})",
+                settings.tls().isPresent() ? "https" : "http", binding.localAddress().getHostString(),
+                binding.localAddress().getPort(), settings.storeRoot());
             return new ResourceStagingServer(binding, store, expiry);
         });
     }

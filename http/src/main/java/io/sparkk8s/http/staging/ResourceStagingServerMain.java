@@ -3,6 +3,8 @@ package io.sparkk8s.http.staging;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine;
@@ -71,10 +73,9 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
             return 3;
         }
         ResourceStagingServer running = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.stop().toCompletableFuture().join();
-            system.terminate();
-        }, "staging-server-shutdown"));
+        // Pekko's own JVM shutdown hook runs CoordinatedShutdown: stop taking requests in its unbind phase.
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "staging-server-unbind",
+            () -> running.stop().thenApply(stopped -> Done.getInstance()));
         return 0;
     }
 }
