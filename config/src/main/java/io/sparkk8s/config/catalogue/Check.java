@@ -75,6 +75,16 @@ public interface Check<T> {
         };
     }
 
+    /**
+     * A local file as {@link #readableFile()}, or any remote URI ({@code s3a://}, {@code hdfs://},
+     * {@code https://}) that Spark downloads itself.
+     */
+    static Check<String> readableFileUnlessRemote() {
+        Check<String> local = readableFile();
+        return value -> value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") && !value.startsWith("file://")
+            ? Optional.empty() : local.problem(value);
+    }
+
     /** A check from a function that returns the problem itself (e.g. the Kubernetes name rules). */
     static <T> Check<T> of(Function<T, Optional<String>> rule) {
         return rule::apply;

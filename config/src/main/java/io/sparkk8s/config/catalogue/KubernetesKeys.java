@@ -108,15 +108,16 @@ public final class KubernetesKeys {
     /** A pod template for the driver. */
     public static final ConfigEntry<String> DRIVER_POD_TEMPLATE_FILE =
         ConfigEntry.key("spark.kubernetes.driver.podTemplateFile").string()
-            .doc("Local YAML file of a pod the driver pod is built on; what Spark sets itself overrides the template.")
-            .since("3.0.0").section(Section.KUBERNETES).check(Check.readableFile()).optional();
+            .doc("YAML file of a pod the driver pod is built on (local, or a remote URI such as s3a://); what Spark"
+                + " sets itself overrides the template.")
+            .since("3.0.0").section(Section.KUBERNETES).check(Check.readableFileUnlessRemote()).optional();
 
     /** A pod template for the executors. */
     public static final ConfigEntry<String> EXECUTOR_POD_TEMPLATE_FILE =
         ConfigEntry.key("spark.kubernetes.executor.podTemplateFile").string()
-            .doc("Local YAML file of a pod the executor pods are built on; it is shipped to the driver in a config"
-                + " map.")
-            .since("3.0.0").section(Section.KUBERNETES).check(Check.readableFile()).optional();
+            .doc("YAML file of a pod the executor pods are built on (local, or a remote URI); it is shipped to the"
+                + " driver in a config map.")
+            .since("3.0.0").section(Section.KUBERNETES).check(Check.readableFileUnlessRemote()).optional();
 
     /** Which container of the driver template is the driver. */
     public static final ConfigEntry<String> DRIVER_POD_TEMPLATE_CONTAINER_NAME =

@@ -46,6 +46,11 @@ public final class SparkSubmitArguments {
 
     private static final Pattern INLINE_VALUE = Pattern.compile("(--[^=]+)=(.*)", Pattern.DOTALL);
     private static final Set<String> SHELLS = Set.of("spark-shell", "pyspark-shell", "sparkr-shell");
+    private static final String SPARK_INTERNAL = "spark-internal";
+    private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    private static final Map<String, String> DEPENDENCY_OPTIONS = Map.of(
+        "spark.jars", "--jars", "spark.files", "--files", "spark.submit.pyFiles", "--py-files",
+        "spark.archives", "--archives");
     private static final Map<String, OptionSpec> OPTIONS = new LinkedHashMap<>();
 
     static {
@@ -231,6 +236,10 @@ public final class SparkSubmitArguments {
         } else {
             type = ApplicationType.of(primaryResource);
             checkMainClass(type, problems);
+            if (!primaryResource.equals(SPARK_INTERNAL)) {
+                localFileProblem("primary resource", primaryResource).ifPresent(problems::add);
+            }
+            checkLocalDependencies(properties, problems);
             if (type != ApplicationType.PYTHON && flagConf.containsKey(SparkKeys.PY_FILES.key())) {
                 problems.add(new InvalidConfigurationException("--py-files", "given, but the primary resource '"
                     + primaryResource + "' is not a Python file (.py); --py-files is for Python applications"));
@@ -267,6 +276,55 @@ public final class SparkSubmitArguments {
             p.add(e);
             return null;
         }
+    }
+
+    /**
+     * Local dependencies ({@code file:} URIs and paths without scheme) are uploaded from this
+     * machine, so they must exist here; globs are left to the upload, as Spark expands them there.
+     */
+    private void checkLocalDependencies(Map<String, String> properties, List<InvalidConfigurationException> problems) {
+        for (String key : List.of("spark.jars", "spark.files", "spark.submit.pyFiles", "spark.archives")) {
+            String option = flagConf.containsKey(key) ? DEPENDENCY_OPTIONS.get(key) : key;
+            String value = properties.get(key);
+            if (value == null) {
+                continue;
+            }
+            for (String item : value.split(",")) {
+                String path = item.trim();
+                if (key.equals("spark.archives")) {
+                    path = path.replaceFirst("#[^/]*$", "");
+                }
+                if (!path.isEmpty()) {
+                    localFileProblem(option, path).ifPresent(problems::add);
+                }
+            }
+        }
+    }
+
+    private static Optional<InvalidConfigurationException> localFileProblem(String option, String resource) {
+        String path;
+        if (resource.startsWith("file://")) {
+            path = resource.substring("file://".length());
+        } else if (resource.startsWith("file:")) {
+            path = resource.substring("file:".length());
+        } else if (URI_SCHEME.matcher(resource).matches()) {
+            return Optional.empty();
+        } else {
+            path = resource;
+        }
+        if (path.contains("*") || path.contains("?") || path.contains("[")) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.isRegularFile(Path.of(path)) && Files.isReadable(Path.of(path))) {
+                return Optional.empty();
+            }
+        } catch (InvalidPathException e) {
+            // reported below
+        }
+        return Optional.of(new InvalidConfigurationException(option, "'" + resource + "' does not exist or is not a"
+            + " readable file; local files are uploaded from this machine, so they must exist here (use local:// for"
+            + " files already in the image)"));
     }
 
     /**
@@ -329,7 +387,7 @@ public final class SparkSubmitArguments {
             resource = resource.substring("file://".length());
         } else if (resource.startsWith("file:")) {
             resource = resource.substring("file:".length());
-        } else if (resource.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+        } else if (URI_SCHEME.matcher(resource).matches()) {
             return Optional.empty();
         }
         try {

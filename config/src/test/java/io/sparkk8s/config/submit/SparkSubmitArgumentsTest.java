@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkSubmitArgumentsTest {
 
     private static final String MASTER = "k8s://https://h:6443";
+    private static final String JAR = "local:///x.jar";
 
     private static SparkSubmitCommand parse(String... args) {
         return SparkSubmitArguments.parse(List.of(args), Map.of());
@@ -26,7 +27,7 @@ class SparkSubmitArgumentsTest {
 
     @Test
     void refusesClientModeSayingWhy() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--deploy-mode", "client", "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--deploy-mode", "client", "--class", "a.Main", JAR))
             .isInstanceOf(InvalidConfigurationException.class)
             .hasMessage("--deploy-mode: client mode is not supported: it runs the driver in the submitting process,"
                 + " and this tool only creates drivers in the cluster; use --deploy-mode cluster, or Spark's own"
@@ -35,23 +36,23 @@ class SparkSubmitArgumentsTest {
 
     @Test
     void refusesUnknownDeployModes() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--deploy-mode", "clutser", "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--deploy-mode", "clutser", "--class", "a.Main", JAR))
             .hasMessage("--deploy-mode: 'clutser' is not a deploy mode; expected cluster");
     }
 
     @Test
     void refusesConfWithoutEqualsNamingIt() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--conf", "spark.foo", "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--conf", "spark.foo", "--class", "a.Main", JAR))
             .hasMessage("--conf: 'spark.foo' has no '='; expected --conf key=value, e.g. --conf"
                 + " spark.kubernetes.namespace=spark-jobs");
-        assertThatThrownBy(() -> parse("--master", MASTER, "--conf", "=v", "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--conf", "=v", "--class", "a.Main", JAR))
             .hasMessage("--conf: '=v' has an empty key; expected --conf key=value");
     }
 
     @Test
     void refusesMastersOfOtherClusterManagers() {
         for (String master : List.of("yarn", "local[*]", "spark://m:7077", "mesos://m:5050")) {
-            assertThatThrownBy(() -> parse("--master", master, "--class", "a.Main", "x.jar"))
+            assertThatThrownBy(() -> parse("--master", master, "--class", "a.Main", JAR))
                 .hasMessageStartingWith("--master: '" + master + "' is not a Kubernetes master (it selects ")
                 .hasMessageContaining("; spark-k8s-submit submits to Kubernetes only); expected k8s://<host>:<port>");
         }
@@ -66,15 +67,15 @@ class SparkSubmitArgumentsTest {
 
     @Test
     void refusesPyFilesForAJavaApplication() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", "--py-files", "a.zip", "x.jar"))
-            .hasMessage("--py-files: given, but the primary resource 'x.jar' is not a Python file (.py); --py-files"
-                + " is for Python applications");
+        assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", "--py-files", "local:///a.zip", JAR))
+            .hasMessage("--py-files: given, but the primary resource 'local:///x.jar' is not a Python file (.py);"
+                + " --py-files is for Python applications");
     }
 
     @Test
     void refusesProxyUserTogetherWithPrincipal() {
         assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", "--proxy-user", "bob",
-            "--principal", "etl@X", "x.jar"))
+            "--principal", "etl@X", JAR))
             .hasMessage("--proxy-user: given together with --principal (spark.kerberos.principal); give only one of"
                 + " them");
     }
@@ -98,20 +99,36 @@ class SparkSubmitArgumentsTest {
     }
 
     @Test
+    void refusesLocalDependenciesThatDoNotExistHere(@TempDir Path dir) throws Exception {
+        Path present = Files.writeString(dir.resolve("present.jar"), "");
+        Path missing = dir.resolve("missing.jar");
+
+        assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", "--jars",
+            present + ",local:///in/image.jar," + missing + ",hdfs://nn/x.jar," + dir + "/lib/*.jar", JAR))
+            .hasMessage("--jars: '" + missing + "' does not exist or is not a readable file; local files are uploaded"
+                + " from this machine, so they must exist here (use local:// for files already in the image)");
+        assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", missing.toUri().toString()))
+            .hasMessageStartingWith("primary resource: '" + missing.toUri() + "' does not exist");
+        assertThatThrownBy(() -> parse("--master", MASTER, "--class", "a.Main", "--conf",
+            "spark.archives=" + missing + "#env", JAR))
+            .hasMessageStartingWith("spark.archives: '" + missing + "' does not exist");
+    }
+
+    @Test
     void refusesAValueForASwitch() {
-        assertThatThrownBy(() -> parse("--verbose=false", "--master", MASTER, "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--verbose=false", "--master", MASTER, "--class", "a.Main", JAR))
             .hasMessage("--verbose: takes no value, but '--verbose=false' gives one; write --verbose alone");
     }
 
     @Test
     void refusesEmptyValues() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--name=", "--class", "a.Main", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--name=", "--class", "a.Main", JAR))
             .hasMessage("--name: empty value; expected --name NAME");
     }
 
     @Test
     void refusesUnknownOptionsBeforeThePrimaryResource() {
-        assertThatThrownBy(() -> parse("--master", MASTER, "--bogus", "x.jar"))
+        assertThatThrownBy(() -> parse("--master", MASTER, "--bogus", JAR))
             .hasMessage("--bogus: unknown option; see --help for the options. Application arguments go after the"
                 + " primary resource.");
     }
@@ -138,7 +155,7 @@ class SparkSubmitArgumentsTest {
     @Test
     void returnsWarningsInsteadOfPrintingThem() {
         SparkSubmitCommand command = parse("--master", MASTER, "--class", "a.Main",
-            "--conf", "spark.kubernetes.namespac=x", "--conf", "other=1", "x.jar");
+            "--conf", "spark.kubernetes.namespac=x", "--conf", "other=1", JAR);
 
         assertThat(command.warnings()).extracting(Object::toString).containsExactly(
             "other: ignored: not a Spark property (Spark reads only keys that start with spark.)",
