@@ -171,7 +171,7 @@ public final class ConfigEntry<T> implements CatalogueEntry {
         try {
             value = type.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(sourceKey, e.getMessage() + "; expected " + type.description());
+            throw new InvalidConfigurationException(sourceKey, e.getMessage());
         }
         for (Check<? super T> check : checks) {
             Optional<String> problem = check.problem(value);

@@ -39,7 +39,7 @@ public final class ValueType<T> {
             try {
                 return Integer.parseInt(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + s + "' is not a whole number");
+                throw new IllegalArgumentException("'" + s + "' is not a whole number; expected e.g. 2");
             }
         }, String::valueOf);
     }
@@ -50,7 +50,7 @@ public final class ValueType<T> {
             try {
                 return Long.parseLong(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + s + "' is not a whole number");
+                throw new IllegalArgumentException("'" + s + "' is not a whole number; expected e.g. 1048576");
             }
         }, String::valueOf);
     }
@@ -61,7 +61,7 @@ public final class ValueType<T> {
             try {
                 return Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + s + "' is not a number");
+                throw new IllegalArgumentException("'" + s + "' is not a number; expected e.g. 0.1");
             }
         }, String::valueOf);
     }
@@ -80,8 +80,13 @@ public final class ValueType<T> {
      * {@code bytesConf(unit)}: see {@link ByteSizeFormat}.
      */
     public static ValueType<Long> bytes(ByteUnit unit) {
-        return new ValueType<>("a size (" + unit + " when no unit is given)",
-            s -> ByteSizeFormat.parse(s, unit), v -> ByteSizeFormat.format(v, unit));
+        return new ValueType<>("a size (" + unit + " when no unit is given)", s -> {
+            try {
+                return ByteSizeFormat.parse(s, unit);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; a number without unit is in " + unit);
+            }
+        }, v -> ByteSizeFormat.format(v, unit));
     }
 
     /**
@@ -91,7 +96,13 @@ public final class ValueType<T> {
     public static ValueType<Duration> duration(TimeUnit unit) {
         return new ValueType<>("a duration (" + unit.name().toLowerCase(Locale.ROOT) + " when no unit is given)",
             s -> {
-                long amount = DurationFormat.parse(s, unit);
+                long amount;
+                try {
+                    amount = DurationFormat.parse(s, unit);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + "; a number without unit is in "
+                        + unit.name().toLowerCase(Locale.ROOT));
+                }
                 try {
                     return Duration.of(amount, unit.toChronoUnit());
                 } catch (ArithmeticException e) {
@@ -116,7 +127,8 @@ public final class ValueType<T> {
     /**
      * Reads {@code text}.
      *
-     * @throws IllegalArgumentException saying what is wrong with the text (without the key)
+     * @throws IllegalArgumentException saying what is wrong with the text and what would be valid
+     *     (without the key)
      */
     public T parse(String text) {
         return parser.apply(text);

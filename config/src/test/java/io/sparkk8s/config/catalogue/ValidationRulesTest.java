@@ -32,7 +32,7 @@ class ValidationRulesTest {
         assertRejected("spark.driver.memory", "2 gigs")
             .hasMessage("spark.driver.memory: '2 gigs' is not a size; expected a whole number with an optional unit"
                 + " suffix b, k, m, g, t or p (binary: 1k = 1024 bytes; kb, mb, gb, tb, pb also accepted), e.g. 512m,"
-                + " 2g or 1536k; expected a size (MiB when no unit is given)");
+                + " 2g or 1536k; a number without unit is in MiB");
     }
 
     @Test
@@ -53,7 +53,8 @@ class ValidationRulesTest {
     void rejectsMalformedDurations() {
         assertRejected("spark.kubernetes.report.interval", "5 seconds")
             .hasMessageContaining("'5 seconds' is not a duration; expected a whole number with an optional unit"
-                + " suffix us, ms, s, m or min, h or d");
+                + " suffix us, ms, s, m or min, h or d")
+            .hasMessageEndingWith("; a number without unit is in milliseconds");
         assertRejected("spark.kubernetes.mountdependencies.mountTimeout", "1.5m")
             .hasMessageContaining("'1.5m' is not a duration");
     }
@@ -74,7 +75,7 @@ class ValidationRulesTest {
     @Test
     void rejectsFractionalCoreCountsButAcceptsCpuQuantitiesForRequests() {
         assertRejected("spark.driver.cores", "1.5")
-            .hasMessage("spark.driver.cores: '1.5' is not a whole number; expected a whole number");
+            .hasMessage("spark.driver.cores: '1.5' is not a whole number; expected e.g. 2");
         assertThat(CATALOGUE.validate(SparkConf.of(Map.of("spark.kubernetes.driver.request.cores", "1.5"))).warnings())
             .isEmpty();
     }
@@ -90,7 +91,7 @@ class ValidationRulesTest {
     void rejectsMalformedBooleans() {
         assertRejected("spark.kubernetes.submission.waitAppCompletion", "yes")
             .hasMessage("spark.kubernetes.submission.waitAppCompletion: 'yes' is not a boolean; expected true or"
-                + " false; expected true or false");
+                + " false");
     }
 
     @Test
