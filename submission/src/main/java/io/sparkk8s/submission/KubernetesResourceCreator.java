@@ -161,8 +161,15 @@ public final class KubernetesResourceCreator {
         return resource.getKind() + " " + namespace + "/" + resource.getMetadata().getName();
     }
 
-    private static String reason(KubernetesClientException e) {
-        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-            : e.getMessage();
+    /** The API server's message, else the client's with its root cause (fabric8's own is often generic). */
+    public static String reason(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.getMessage() : e.getMessage() + " (" + root + ")";
     }
 }

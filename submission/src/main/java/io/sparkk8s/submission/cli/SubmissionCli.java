@@ -1,13 +1,27 @@
 package io.sparkk8s.submission.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.config.BuildInfo;
+import io.sparkk8s.config.ConfigWarning;
+import io.sparkk8s.config.InvalidConfigurationException;
+import io.sparkk8s.config.submit.SparkSubmitArguments;
+import io.sparkk8s.config.submit.SparkSubmitCommand;
+import io.sparkk8s.submission.KubernetesResourceCreator;
+import io.sparkk8s.submission.ResourceCreationException;
+import io.sparkk8s.submission.staging.ResourceStagingException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code bin/spark-k8s submit|kill|status|version}. Results go to stdout, progress
- * and errors to stderr.
+ * and errors to stderr. {@code submit} takes spark-submit's command line as is (its options are
+ * parsed by config/'s {@link SparkSubmitArguments}); {@code kill <id>} and {@code status <id>} are
+ * shorthands for {@code submit --kill <id>} and {@code submit --status <id>}.
  */
 @Command(name = "spark-k8s",
     mixinStandardHelpOptions = true,
@@ -28,20 +42,41 @@ import picocli.CommandLine.Command;
     })
 public final class SubmissionCli implements Callable<Integer> {
 
+    /** Exit code for success. */
+    public static final int EXIT_OK = 0;
+    /** Exit code when the application failed (or was killed while waited for). */
+    public static final int EXIT_APP_FAILED = 1;
     /** Exit code for bad usage. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code for a cluster or API error. */
+    public static final int EXIT_CLUSTER = 3;
+
+    private final Map<String, String> env;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    private SubmissionCli(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     /** Runs the CLI and exits the JVM with its exit code. */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code (for tests and embedding). */
+    /** Runs the CLI with this process's environment and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new SubmissionCli()).execute(args);
+        return run(System.getenv(), args);
+    }
+
+    /** Runs the CLI with {@code env} as its environment ({@code KUBECONFIG}, {@code SPARK_CONF_DIR}, ...). */
+    public static int run(Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(new SubmissionCli(env), new Factory(env));
+        commandLine.setExpandAtFiles(false);
+        commandLine.setUnmatchedOptionsArePositionalParams(true);
+        commandLine.getSubcommands().get("submit").setEndOfOptionsDelimiter("\u0000--");
+        return commandLine.execute(args);
     }
 
     @Override
@@ -50,30 +85,130 @@ public final class SubmissionCli implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    /** Submission is delivered by the submission issue; until then the command says so. */
-    @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = "Submit an application in cluster mode (spark-submit options). Not available yet.")
-    static final class Submit extends NotYetAvailable {
-        Submit() {
-            super("submit");
+    /** Runs a spark-submit command line: parse, then submit, kill or report status. */
+    static int runSparkSubmit(List<String> args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        try {
+            SparkSubmitCommand command = SparkSubmitArguments.parse(args, env);
+            for (ConfigWarning warning : command.warnings()) {
+                err.println("Warning: " + warning);
+            }
+            KubernetesClientApplication application = new KubernetesClientApplication(out, err, env);
+            if (command instanceof SparkSubmitCommand.Help help) {
+                out.print(help.usage());
+                out.println(exitCodes());
+                return EXIT_OK;
+            }
+            if (command instanceof SparkSubmitCommand.Version version) {
+                out.println(version.buildInfo().describe());
+                return EXIT_OK;
+            }
+            if (command instanceof SparkSubmitCommand.Kill kill) {
+                return application.kill(kill.target(), kill.master(), kill.conf());
+            }
+            if (command instanceof SparkSubmitCommand.Status status) {
+                return application.status(status.target(), status.master(), status.conf());
+            }
+            return application.submit((SparkSubmitCommand.Submit) command);
+        } catch (InvalidConfigurationException e) {
+            err.println("Error: " + e.getMessage());
+            err.println("Run 'spark-k8s submit --help' for the options.");
+            return EXIT_USAGE;
+        } catch (ResourceCreationException | ResourceStagingException e) {
+            err.println("Error: " + e.getMessage());
+            return EXIT_CLUSTER;
+        } catch (KubernetesClientException e) {
+            err.println("Error: the Kubernetes API call failed: " + KubernetesResourceCreator.reason(e));
+            return EXIT_CLUSTER;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("Error: interrupted");
+            return EXIT_CLUSTER;
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 
-    /** Kill by {@code namespace:pod} is delivered by the submission issue. */
+    private static String exitCodes() {
+        return "\nExit codes:\n  0   success\n  1   the application failed\n"
+            + "  2   bad usage (an option or configuration value is invalid)\n  3   cluster or API error";
+    }
+
+    /** {@code submit [spark-submit options] <resource> [app args]}: every argument goes to the parser. */
+    @Command(name = "submit",
+        description = "Submit an application in cluster mode (spark-submit options; --help lists them).")
+    static final class Submit implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(arity = "0..*", paramLabel = "ARGS")
+        private List<String> args = new ArrayList<>();
+
+        Submit(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            return runSparkSubmit(args, env, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    /** {@code kill <[namespace:]pod>}: same as {@code submit --kill}. */
     @Command(name = "kill", mixinStandardHelpOptions = true,
-        description = "Kill a driver given as namespace:pod (glob * allowed). Not available yet.")
-    static final class Kill extends NotYetAvailable {
-        Kill() {
-            super("kill");
+        description = "Kill driver pods given as [namespace:]pod ('*' allowed in the pod name); takes --master,"
+            + " --conf and the other submit options.")
+    static final class Kill implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "[namespace:]driver-pod-name")
+        private String target;
+
+        @CommandLine.Parameters(index = "1..*", paramLabel = "OPTIONS")
+        private List<String> options = new ArrayList<>();
+
+        Kill(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> args = new ArrayList<>(List.of("--kill", target));
+            args.addAll(options);
+            return runSparkSubmit(args, env, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 
-    /** Status by {@code namespace:pod} is delivered by the submission issue. */
+    /** {@code status <[namespace:]pod>}: same as {@code submit --status}. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the status of a driver given as namespace:pod (glob * allowed). Not available yet.")
-    static final class Status extends NotYetAvailable {
-        Status() {
-            super("status");
+        description = "Show the status of driver pods given as [namespace:]pod ('*' allowed in the pod name);"
+            + " takes --master, --conf and the other submit options.")
+    static final class Status implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "[namespace:]driver-pod-name")
+        private String target;
+
+        @CommandLine.Parameters(index = "1..*", paramLabel = "OPTIONS")
+        private List<String> options = new ArrayList<>();
+
+        Status(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> args = new ArrayList<>(List.of("--status", target));
+            args.addAll(options);
+            return runSparkSubmit(args, env, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 
@@ -95,25 +230,20 @@ public final class SubmissionCli implements Callable<Integer> {
         }
     }
 
-    /** A command whose behaviour has not landed yet: it fails with a usage error that says so. */
-    abstract static class NotYetAvailable implements Callable<Integer> {
-        private final String name;
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Parameters(hidden = true, arity = "0..*")
-        private java.util.List<String> ignored;
-
-        NotYetAvailable(String name) {
-            this.name = name;
-        }
-
+    /** Hands the environment to the subcommands. */
+    private record Factory(Map<String, String> env) implements CommandLine.IFactory {
         @Override
-        public Integer call() {
-            spec.commandLine().getErr().println("spark-k8s " + name
-                + ": not available in this build yet (see the open submission issue)");
-            return EXIT_USAGE;
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == Submit.class) {
+                return type.cast(new Submit(env));
+            }
+            if (type == Kill.class) {
+                return type.cast(new Kill(env));
+            }
+            if (type == Status.class) {
+                return type.cast(new Status(env));
+            }
+            return CommandLine.defaultFactory().create(type);
         }
     }
 }

@@ -1,0 +1,90 @@
+package io.sparkk8s.submission.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CLI end to end against fabric8's CRUD API server over loopback HTTP: connection from
+ * {@code --master}, submit, status and kill by id and glob. The real API server runs the same in
+ * it/ (SubmissionCliIT).
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class SubmissionCliClusterTest {
+
+    KubernetesClient client;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureOutput() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private int cli(String... args) {
+        out.reset();
+        err.reset();
+        List<String> all = new ArrayList<>(List.of(args));
+        // after the subcommand (and the id of kill/status): after the primary resource it would be an app argument
+        all.addAll(args[0].equals("submit") ? 1 : 2, List.of("--master",
+            "k8s://" + client.getMasterUrl().toString().replaceAll("/$", "")));
+        return SubmissionCli.run(Map.of("HOME", "/nonexistent"), all.toArray(String[]::new));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void submitsThenReportsAndKillsByIdAndGlob() {
+        int submitted = cli("submit", "--deploy-mode", "cluster", "--name", "spark-pi",
+            "--class", "org.apache.spark.examples.SparkPi",
+            "--conf", "spark.kubernetes.namespace=jobs",
+            "--conf", "spark.kubernetes.container.image=apache/spark:3.5.1",
+            "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "local:///opt/spark/examples/jars/spark-examples.jar");
+
+        assertThat(submitted).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String id = stdout().trim();
+        assertThat(id).startsWith("jobs:spark-pi-").endsWith("-driver");
+        Pod pod = client.pods().inNamespace("jobs").withName(id.substring("jobs:".length())).get();
+        assertThat(pod).isNotNull();
+        client.pods().inNamespace("jobs").resource(new PodBuilder(pod).editOrNewStatus().withPhase("Running")
+            .endStatus().build()).updateStatus();
+
+        assertThat(cli("status", id)).isZero();
+        assertThat(stdout()).startsWith(id + "\tRunning\tspark-");
+        assertThat(cli("submit", "--status", "jobs:spark-pi-*")).isZero();
+        assertThat(stdout()).startsWith(id + "\tRunning");
+
+        assertThat(cli("kill", "jobs:spark-*")).isZero();
+        assertThat(stdout()).isEqualTo("killed " + id + System.lineSeparator());
+        assertThat(client.pods().inNamespace("jobs").list().getItems()).isEmpty();
+        assertThat(cli("submit", "--kill", id)).isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kill").contains("no driver pod matches");
+    }
+}
