@@ -219,6 +219,8 @@ public final class SparkSubmitArguments {
         if (kill != null || status != null) {
             String target = kill != null ? kill : status;
             submissionIdProblem(kill != null ? "--kill" : "--status", target).ifPresent(problems::add);
+            // A shared spark-defaults.conf may say client mode; that is irrelevant to finding a driver.
+            properties.put(SparkKeys.DEPLOY_MODE.key(), "cluster");
             ValidatedConf validated = validate(properties, problems);
             return kill != null
                 ? new SparkSubmitCommand.Kill(target, masterUrl, validated.conf(), allWarnings(validated))
