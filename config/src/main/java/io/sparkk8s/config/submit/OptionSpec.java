@@ -108,6 +108,8 @@ record OptionSpec(List<String> names, String valueName, String key, String group
             out.append(wrap(left, help));
         }
         out.append("\nEvery other setting is a --conf key; see docs/configuration.md for the list.\n");
+        out.append("\nExit codes:\n  0  success\n  1  the application failed\n  2  bad usage (an option or"
+            + " configuration value is invalid)\n  3  cluster or API error\n");
         return out.toString();
     }
 

@@ -176,6 +176,7 @@ class SparkSubmitArgumentsTest {
         }
         SparkSubmitArguments.optionKeys().values().forEach(key -> assertThat(usage).contains("[" + key + "]"));
         assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(110));
+        assertThat(usage).contains("Exit codes:\n  0  success\n  1  the application failed\n  2  bad usage");
     }
 
     @Test
