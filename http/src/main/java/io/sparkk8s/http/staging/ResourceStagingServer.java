@@ -46,7 +46,8 @@ public final class ResourceStagingServer {
      */
     public static CompletionStage<ResourceStagingServer> start(ActorSystem<?> system, StagingServerSettings settings)
         throws IOException {
-        Executor blockingIo = system.dispatchers().lookup(DispatcherSelector.blocking());
+        Executor blockingIo = system.dispatchers().lookup(
+            DispatcherSelector.fromConfig(StagingServerSettings.PATH + ".store-dispatcher"));
         BlobStore store = LocalDiskBlobStore.open(settings.storeRoot(), blockingIo, Materializer.matFromSystem(system));
         return start(system, settings, store);
     }

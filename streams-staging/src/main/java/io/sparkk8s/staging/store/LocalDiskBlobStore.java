@@ -176,11 +176,15 @@ public final class LocalDiskBlobStore implements BlobStore {
                     return Optional.empty();
                 }
                 BundleEntry accessed = current.accessedAt(clock.instant());
-                try {
-                    writeIndex(accessed);
-                } catch (IOException e) {
-                    LOG.warn("bundle {}: could not record the access in the index ({}); serving it anyway",
-                        id, e.toString());
+                if (current.state() != BundleState.USED) {
+                    // Only the first access changes what the cleaner decides on, so only it is made durable;
+                    // later access times live in memory (an fsync per download would halve small-bundle rates).
+                    try {
+                        writeIndex(accessed);
+                    } catch (IOException e) {
+                        LOG.warn("bundle {}: could not record the access in the index ({}); serving it anyway",
+                            id, e.toString());
+                    }
                 }
                 entries.put(id, accessed);
                 Source<ByteString, org.apache.pekko.NotUsed> content = StreamConverters
@@ -281,19 +285,18 @@ public final class LocalDiskBlobStore implements BlobStore {
         Instant now = clock.instant();
         BundleEntry entry = new BundleEntry(id, HexFormat.of().formatHex(sha256(secret)), owner, size,
             contentSha256, now, now, BundleState.UNUSED);
-        synchronized (lockFor(id)) {
-            try {
-                Files.move(temp, blobPath(id), StandardCopyOption.ATOMIC_MOVE);
-                fsyncDirectory(blobDir);
-                writeIndex(entry);
-            } catch (IOException e) {
-                deleteQuietly(indexPath(id));
-                deleteQuietly(blobPath(id));
-                deleteQuietly(temp);
-                throw asStorageFailure(e);
-            }
-            entries.put(id, entry);
+        // No lock: nobody else knows the new id until it is in the map.
+        try {
+            Files.move(temp, blobPath(id), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(blobDir);
+            writeIndex(entry);
+        } catch (IOException e) {
+            deleteQuietly(indexPath(id));
+            deleteQuietly(blobPath(id));
+            deleteQuietly(temp);
+            throw asStorageFailure(e);
         }
+        entries.put(id, entry);
         LOG.info("bundle {}: stored {} bytes for owner {} (sha256 {})", id, size, owner, contentSha256);
         return new NewBundle(entry, secret);
     }

@@ -124,6 +124,21 @@ class LocalDiskBlobStoreTest {
     }
 
     @Test
+    void theFirstDownloadIsRecordedDurably() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer, clock, FileIO::toPath);
+        NewBundle bundle = upload(store, randomBytes(10));
+        clock.now = clock.now.plusSeconds(60);
+        readAll(store.open(bundle.entry().id(), bundle.secret()).toCompletableFuture().get().orElseThrow());
+
+        LocalDiskBlobStore restarted = LocalDiskBlobStore.open(root, io, materializer);
+
+        BundleEntry entry = restarted.find(bundle.entry().id()).toCompletableFuture().get().orElseThrow();
+        assertThat(entry.state()).isEqualTo(BundleState.USED);
+        assertThat(entry.lastAccess()).isEqualTo(Instant.parse("2026-11-25T10:01:00Z"));
+    }
+
+    @Test
     void wrongSecretMissingSecretAndUnknownIdAllFindNothing() throws Exception {
         LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
         NewBundle bundle = upload(store, randomBytes(10));
