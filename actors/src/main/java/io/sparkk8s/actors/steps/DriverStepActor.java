@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -78,12 +79,22 @@ public final class DriverStepActor {
      */
     public static ActorRef<Command> spawnChain(ActorContext<?> context, String namePrefix,
         List<DriverConfigurationStep> steps) {
+        return spawnChain(context, namePrefix, steps, Props.empty());
+    }
+
+    /**
+     * As {@link #spawnChain(ActorContext, String, List)}, with {@code props} for every link: steps that
+     * read files (pod templates, Hadoop configuration) run on the dispatcher it selects.
+     */
+    public static ActorRef<Command> spawnChain(ActorContext<?> context, String namePrefix,
+        List<DriverConfigurationStep> steps, Props props) {
         Optional<ActorRef<Command>> next = Optional.empty();
         for (int i = steps.size() - 1; i >= 0; i--) {
             DriverConfigurationStep step = steps.get(i);
-            next = Optional.of(context.spawn(create(step, next), namePrefix + "-" + i + "-" + stepName(step)));
+            next = Optional.of(context.spawn(create(step, next), namePrefix + "-" + i + "-" + stepName(step), props));
         }
-        return next.orElseGet(() -> context.spawn(create(spec -> spec, Optional.empty()), namePrefix + "-identity"));
+        return next.orElseGet(() -> context.spawn(create(spec -> spec, Optional.empty()), namePrefix + "-identity",
+            props));
     }
 
     private static String stepName(DriverConfigurationStep step) {

@@ -1,0 +1,133 @@
+package io.sparkk8s.actors.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparkk8s.actors.runtime.FakeKubernetesOperations;
+import io.sparkk8s.actors.runtime.SubmissionSupervisorTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SparkKubernetesSubmitterTest {
+
+    private static final ActorTestKit TEST_KIT = ActorTestKit.create();
+
+    private FakeKubernetesOperations ops;
+    private SparkKubernetesSubmitter submitter;
+
+    @AfterAll
+    static void shutdown() {
+        TEST_KIT.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void start() {
+        ops = FakeKubernetesOperations.succeeding();
+        submitter = SparkKubernetesSubmitter.builder().actorSystem(TEST_KIT.system()).kubernetesOperations(ops)
+            .maxInFlight(4).build();
+    }
+
+    @AfterEach
+    void stop() {
+        submitter.close();
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void submitCompletesWithTheHandleOnceTheDriverPodExists() throws Exception {
+        SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of())));
+
+        assertThat(ops.pods).containsKey(handle.namespace() + "/" + handle.driverPodName());
+        assertThat(handle.submissionId()).matches("spark-[0-9a-f]{32}");
+        assertThat(await(submitter.status(handle.submissionId())).state()).isEqualTo(SubmissionState.PENDING);
+        assertThat(await(submitter.list(SubmissionFilter.all()))).extracting(SubmissionStatus::submissionId)
+            .containsExactly(handle.submissionId());
+    }
+
+    @Test
+    void watchStreamsEveryStateUpToTheTerminalOneAndCompletes() throws Exception {
+        SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of())));
+        CompletableFuture<List<SubmissionStatus>> watched = submitter.watch(handle.submissionId())
+            .runWith(Sink.seq(), TEST_KIT.system()).toCompletableFuture();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> await(submitter.status(handle.submissionId())).state() == SubmissionState.PENDING);
+
+        ops.setPhase(handle.namespace(), handle.driverPodName(), "Running", null, null);
+        ops.setPhase(handle.namespace(), handle.driverPodName(), "Failed", 137, "OOMKilled");
+
+        List<SubmissionStatus> statuses = watched.get(10, TimeUnit.SECONDS);
+        assertThat(statuses).extracting(SubmissionStatus::state).endsWith(SubmissionState.RUNNING,
+            SubmissionState.FAILED);
+        SubmissionStatus last = statuses.get(statuses.size() - 1);
+        assertThat(last.exitCode()).contains(137);
+        assertThat(last.terminationReason()).contains("OOMKilled");
+    }
+
+    @Test
+    void watchPublisherDeliversTheSameToAPlainFlowSubscriber() throws Exception {
+        SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of())));
+        List<SubmissionState> states = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> completed = new CompletableFuture<>();
+        submitter.watchPublisher(handle.submissionId()).subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(SubmissionStatus item) {
+                states.add(item.state());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                completed.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                completed.complete(null);
+            }
+        });
+
+        await(submitter.kill(handle.submissionId()));
+
+        completed.get(10, TimeUnit.SECONDS);
+        assertThat(states).last().isEqualTo(SubmissionState.KILLED);
+        assertThat(ops.podDeletions).containsExactly(handle.namespace() + "/" + handle.driverPodName());
+    }
+
+    @Test
+    void unknownIdsFailWithUnknownSubmissionException() {
+        assertThatThrownBy(() -> await(submitter.status("spark-unknown"))).cause()
+            .isInstanceOf(UnknownSubmissionException.class);
+        assertThatThrownBy(() -> await(submitter.kill("spark-unknown"))).cause()
+            .isInstanceOf(UnknownSubmissionException.class);
+        assertThatThrownBy(() -> await(submitter.watch("spark-unknown").runWith(Sink.ignore(), TEST_KIT.system())))
+            .cause().isInstanceOf(UnknownSubmissionException.class);
+    }
+
+    @Test
+    void afterCloseSubmissionsAreRejected() {
+        submitter.close();
+
+        assertThatThrownBy(() -> submitter.submit(SubmissionSupervisorTest.request("late", Map.of()))
+            .toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+            .cause().isInstanceOf(SubmissionRejectedException.class).hasMessageContaining("closed");
+    }
+}
