@@ -10,6 +10,7 @@ import io.sparkk8s.submission.KubernetesResourceCreator;
 import io.sparkk8s.submission.ResourceCreationException;
 import io.sparkk8s.submission.staging.ResourceStagingException;
 import java.io.PrintWriter;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,14 @@ public final class SubmissionCli implements Callable<Integer> {
         this.env = Map.copyOf(env);
     }
 
-    /** Runs the CLI and exits the JVM with its exit code. */
+    /** Runs the CLI and exits the JVM with its exit code; logs go to stderr unless configured otherwise. */
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            URL cliLogging = SubmissionCli.class.getResource("logback-cli.xml");
+            if (cliLogging != null) {
+                System.setProperty("logback.configurationFile", cliLogging.toString());
+            }
+        }
         System.exit(run(args));
     }
 
