@@ -119,6 +119,7 @@ public final class StagedResourcesCleaner {
     public static Behavior<Command> create(StagedBundles bundles, ActorRef<OwnerWatcher.Command> ownerWatcher,
         CleanerSettings settings, Clock clock, CleanupCounters metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ctx.setLoggerName(StagedResourcesCleaner.class);
             Running running = new Running(ctx, timers, bundles, ownerWatcher, settings, clock, metrics);
             timers.startTimerWithFixedDelay(ScanTick.INSTANCE, settings.storeScanInterval());
             running.scan();

@@ -136,6 +136,7 @@ public final class OwnerWatcher {
     public static Behavior<Command> create(KubernetesClient client, Executor blockingIo, OwnerWatcherSettings settings,
         Clock clock, OwnerWatchHealth health) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ctx.setLoggerName(OwnerWatcher.class);
             timers.startTimerWithFixedDelay(CheckConnections.INSTANCE, settings.connectionCheckInterval());
             return new Running(ctx, timers, client, blockingIo, settings, clock, health).behavior();
         }));
@@ -356,7 +357,7 @@ public final class OwnerWatcher {
                     + " list and watch on pods and namespaces (see deploy/staging-server-rbac.yaml)",
                     msg.key().kind().type(), msg.key().namespace(), msg.error().getMessage());
             } else if (!forbidden && watched.lastError.isEmpty()) {
-                ctx.getLog().warn("owner watcher: {} informer of namespace {} lost its connection ({}); retrying,"
+                ctx.getLog().warn("owner watcher: {} informer of namespace {} cannot list/watch ({}); retrying,"
                     + " nothing is deleted meanwhile", msg.key().kind().type(), msg.key().namespace(),
                     msg.error().toString());
             }
