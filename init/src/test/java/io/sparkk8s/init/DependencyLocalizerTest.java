@@ -293,11 +293,11 @@ class DependencyLocalizerTest {
         serveFile("/fast.jar", "fast");
         long started = System.nanoTime();
         try {
-            List<LocalizationFailure> failures = localize("spark.kubernetes.mountdependencies.mountTimeout=1s\n"
+            List<LocalizationFailure> failures = localize("spark.kubernetes.mountdependencies.mountTimeout=3s\n"
                 + "spark.kubernetes.initcontainer.remoteJars=" + server.uri("/slow.jar") + ","
                 + server.uri("/fast.jar") + "\n");
 
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
             assertThat(failures).singleElement().satisfies(f -> {
                 assertThat(f.source()).endsWith("/slow.jar");
                 assertThat(f.cause()).contains("spark.kubernetes.mountdependencies.mountTimeout");

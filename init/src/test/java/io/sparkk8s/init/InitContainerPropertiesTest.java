@@ -36,6 +36,7 @@ class InitContainerPropertiesTest {
     void readsRemoteUrisAndStagedBundles() throws IOException {
         InitContainerProperties p = InitContainerProperties.load(write("""
             spark.kubernetes.initcontainer.remoteJars=https://h/a.jar, hdfs://nn/b.jar
+            spark.kubernetes.resourceStagingServer.uri=https://staging.spark.svc:10000
             spark.kubernetes.initcontainer.downloadJarsResourceIdentifier=abc
             spark.kubernetes.initcontainer.downloadJarsSecretLocation=/mnt/secrets/spark-init/jars-secret
             spark.kubernetes.mountdependencies.mountTimeout=90s
@@ -46,6 +47,49 @@ class InitContainerPropertiesTest {
         assertThat(p.jarsSecretLocation()).contains(Path.of("/mnt/secrets/spark-init/jars-secret"));
         assertThat(p.mountTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(p.hasWork()).isTrue();
+        assertThat(p.stagingServerUri()).contains(java.net.URI.create("https://staging.spark.svc:10000"));
+    }
+
+    @Test
+    void aStagedBundleWithoutAStagingServerIsRejectedNamingTheUriKey() throws IOException {
+        Path file = write("""
+            spark.kubernetes.initcontainer.downloadJarsResourceIdentifier=abc
+            spark.kubernetes.initcontainer.downloadJarsSecretLocation=/mnt/secrets/spark-init/jars-secret
+            """);
+
+        assertThatThrownBy(() -> InitContainerProperties.load(file))
+            .hasMessageStartingWith("spark.kubernetes.resourceStagingServer.uri: must be set");
+    }
+
+    @Test
+    void theInternalStagingUriWinsOverThePublicOne() throws IOException {
+        InitContainerProperties p = InitContainerProperties.load(write("""
+            spark.kubernetes.resourceStagingServer.uri=https://public.example:443
+            spark.kubernetes.resourceStagingServer.internal.uri=http://staging.spark.svc:10000
+            """));
+
+        assertThat(p.stagingServerUri()).contains(java.net.URI.create("http://staging.spark.svc:10000"));
+    }
+
+    @Test
+    void tlsEnabledWithAnHttpStagingUriIsRejectedNamingBoth() throws IOException {
+        Path file = write("""
+            spark.kubernetes.resourceStagingServer.uri=http://staging:10000
+            spark.ssl.kubernetes.resourceStagingServer.enabled=true
+            """);
+
+        assertThatThrownBy(() -> InitContainerProperties.load(file))
+            .hasMessageStartingWith("spark.kubernetes.resourceStagingServer.uri: 'http://staging:10000' is not"
+                + " https://").hasMessageContaining("spark.ssl.kubernetes.resourceStagingServer.enabled");
+    }
+
+    @Test
+    void rejectsANonPositiveDownloadBoundNamingTheKey() throws IOException {
+        Path file = write("spark.kubernetes.mountdependencies.maxSimultaneousDownloads=0\n");
+
+        assertThatThrownBy(() -> InitContainerProperties.load(file))
+            .hasMessage("spark.kubernetes.mountdependencies.maxSimultaneousDownloads: '0' is not a positive whole"
+                + " number");
     }
 
     @Test
