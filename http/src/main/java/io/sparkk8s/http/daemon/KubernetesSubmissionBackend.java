@@ -1,0 +1,247 @@
+package io.sparkk8s.http.daemon;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
+import io.sparkk8s.actors.api.SubmissionState;
+import io.sparkk8s.actors.api.SubmissionStatus;
+import io.sparkk8s.actors.api.UnknownSubmissionException;
+import io.sparkk8s.actors.runtime.DriverPodObservation;
+import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.submission.steps.BaseDriverPodStep;
+import io.sparkk8s.submission.steps.DriverLabelsStep;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The daemon's backend on a real cluster: submits through {@link SparkKubernetesSubmitter}; reads
+ * submissions from their driver pods (labels {@code spark-role=driver}, {@code spark-app-selector=<id>},
+ * annotation {@value SubmissionTranslator#APP_NAME_ANNOTATION}), so nothing lives only in the daemon.
+ * An idempotency key is kept as a label on the driver pod ({@value #IDEMPOTENCY_LABEL}, a digest of the
+ * key), so a retried POST finds the pod the first one created, whichever replica served it.
+ */
+public final class KubernetesSubmissionBackend implements SubmissionBackend {
+
+    /** Label holding the digest of a submission's idempotency key. */
+    public static final String IDEMPOTENCY_LABEL = "spark-k8s.io/idempotency-key";
+
+    private final SparkKubernetesSubmitter submitter;
+    private final KubernetesClient client;
+    private final Executor blocking;
+    private final Duration pollInterval;
+    private final DaemonMetrics metrics;
+    private final Map<String, CompletableFuture<Submitted>> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param submitter submits
+     * @param client reads and deletes driver pods
+     * @param blocking where the client's blocking calls run
+     * @param pollInterval how often events of a submission made elsewhere are re-read
+     * @param metrics counts API errors
+     */
+    public KubernetesSubmissionBackend(SparkKubernetesSubmitter submitter, KubernetesClient client, Executor blocking,
+        Duration pollInterval, DaemonMetrics metrics) {
+        this.submitter = submitter;
+        this.client = client;
+        this.blocking = blocking;
+        this.pollInterval = pollInterval;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey) {
+        String namespace = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
+        SubmissionRequest annotated = withDriverMetadata(request, "annotation." + SubmissionTranslator
+            .APP_NAME_ANNOTATION, request.appName());
+        if (idempotencyKey.isEmpty()) {
+            return submitter.submit(annotated).thenCompose(h -> currentStatus(h.submissionId(), namespace))
+                .thenApply(s -> new Submitted(s, true));
+        }
+        String digest = digest(namespace + "\n" + idempotencyKey.get());
+        SubmissionRequest keyed = withDriverMetadata(annotated, "label." + IDEMPOTENCY_LABEL, digest);
+        String slot = namespace + "/" + digest;
+        CompletableFuture<Submitted> mine = new CompletableFuture<>();
+        CompletableFuture<Submitted> running = inFlight.putIfAbsent(slot, mine);
+        if (running != null) {
+            return running.thenApply(s -> new Submitted(s.status(), false));
+        }
+        blockingCall(() -> client.pods().inNamespace(namespace).withLabel(IDEMPOTENCY_LABEL, digest)
+            .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems())
+            .thenCompose(pods -> pods.isEmpty()
+                ? submitter.submit(keyed).thenCompose(h -> currentStatus(h.submissionId(), namespace))
+                    .thenApply(s -> new Submitted(s, true))
+                : CompletableFuture.completedFuture(new Submitted(status(pods.get(0)), false)))
+            .whenComplete((result, failure) -> {
+                inFlight.remove(slot, mine);
+                if (failure != null) {
+                    mine.completeExceptionally(failure);
+                } else {
+                    mine.complete(result);
+                }
+            });
+        return mine;
+    }
+
+    private CompletionStage<SubmissionStatus> currentStatus(String id, String namespace) {
+        return find(id, Set.of(namespace)).thenApply(found -> found.orElseThrow(
+            () -> new IllegalStateException("submission " + id + " was created but its driver pod is not found")));
+    }
+
+    @Override
+    public CompletionStage<Optional<SubmissionStatus>> find(String id, Set<String> namespaces) {
+        return submitter.status(id).thenApply(Optional::of)
+            .exceptionally(e -> Optional.empty())
+            .thenCompose(known -> {
+                if (known.isPresent() && (namespaces.contains("*") || namespaces.contains(known.get().namespace()))
+                    && known.get().state() == SubmissionState.SUBMITTED) {
+                    return CompletableFuture.completedFuture(known);
+                }
+                return blockingCall(() -> driverPods(namespaces, Map.of(DriverLabelsStep.APP_ID_LABEL, id)))
+                    .thenApply(pods -> pods.stream().findFirst().map(KubernetesSubmissionBackend::status)
+                        .or(() -> known.filter(k -> namespaces.contains("*") || namespaces.contains(k.namespace()))));
+            });
+    }
+
+    @Override
+    public CompletionStage<Page> list(Query query) {
+        return blockingCall(() -> driverPods(query.namespaces(), query.labels())).thenApply(pods -> {
+            List<Paging.Keyed<SubmissionStatus>> keyed = new ArrayList<>();
+            for (Pod pod : pods) {
+                SubmissionStatus s = status(pod);
+                if (query.states().isEmpty() || query.states().contains(s.state())) {
+                    keyed.add(new Paging.Keyed<>(pod.getMetadata().getCreationTimestamp() + "|"
+                        + pod.getMetadata().getNamespace() + "|" + pod.getMetadata().getName(), s));
+                }
+            }
+            Paging.Page<SubmissionStatus> page = Paging.page(keyed, query.limit(), query.pageToken());
+            return new Page(page.items(), page.nextToken());
+        });
+    }
+
+    @Override
+    public CompletionStage<SubmissionStatus> kill(SubmissionStatus current) {
+        if (current.state().isTerminal()) {
+            return CompletableFuture.completedFuture(current);
+        }
+        return submitter.kill(current.submissionId()).exceptionallyCompose(e -> {
+            if (!(unwrap(e) instanceof UnknownSubmissionException)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return blockingCall(() -> client.pods().inNamespace(current.namespace())
+                .withName(current.driverPodName()).delete())
+                .thenApply(deleted -> current.with(SubmissionState.KILLED, Optional.empty(), Optional.of("Killed"),
+                    Optional.of("the driver pod was deleted on request")));
+        });
+    }
+
+    @Override
+    public Source<SubmissionStatus, NotUsed> events(SubmissionStatus current) {
+        Source<SubmissionStatus, NotUsed> polled = Source.tick(Duration.ZERO, pollInterval, "tick")
+            .mapAsync(1, t -> find(current.submissionId(), Set.of(current.namespace()))
+                .thenApply(found -> found.orElseGet(() -> current.with(SubmissionState.KILLED, Optional.empty(),
+                    Optional.of("DriverPodDeleted"), Optional.of("the driver pod is gone")))))
+            .statefulMapConcat(() -> {
+                SubmissionStatus[] last = new SubmissionStatus[1];
+                return s -> {
+                    if (s.sameAs(last[0])) {
+                        return List.of();
+                    }
+                    last[0] = s;
+                    return List.of(s);
+                };
+            })
+            .takeWhile(s -> !s.state().isTerminal(), true)
+            .mapMaterializedValue(c -> NotUsed.notUsed());
+        if (current.state().isTerminal()) {
+            return Source.single(current);
+        }
+        return Source.completionStage(submitter.status(current.submissionId()).thenApply(s -> true)
+                .exceptionally(e -> false))
+            .flatMapConcat(known -> known ? submitter.watch(current.submissionId()) : polled);
+    }
+
+    @Override
+    public CompletionStage<String> log(SubmissionStatus current, int tail) {
+        return blockingCall(() -> client.pods().inNamespace(current.namespace()).withName(current.driverPodName())
+            .inContainer(BaseDriverPodStep.DRIVER_CONTAINER_NAME).tailingLines(tail).getLog());
+    }
+
+    @Override
+    public CompletionStage<Boolean> ready() {
+        return blockingCall(() -> client.getKubernetesVersion() != null).exceptionally(e -> false);
+    }
+
+    private List<Pod> driverPods(Set<String> namespaces, Map<String, String> labels) {
+        List<Pod> pods = new ArrayList<>();
+        if (namespaces.contains("*")) {
+            pods.addAll(client.pods().inAnyNamespace().withLabels(labels)
+                .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
+        } else {
+            for (String ns : namespaces) {
+                pods.addAll(client.pods().inNamespace(ns).withLabels(labels)
+                    .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
+            }
+        }
+        return pods;
+    }
+
+    /** The status a driver pod shows. */
+    static SubmissionStatus status(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
+            : pod.getMetadata().getAnnotations();
+        String appName = annotations.getOrDefault(SubmissionTranslator.APP_NAME_ANNOTATION,
+            labels.getOrDefault("spark-app-name", pod.getMetadata().getName()));
+        SubmissionStatus base = new SubmissionStatus(labels.getOrDefault(DriverLabelsStep.APP_ID_LABEL,
+            pod.getMetadata().getName()), appName, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            SubmissionState.SUBMITTED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
+        return DriverPodObservation.of(pod, pod.getMetadata().getDeletionTimestamp() != null).apply(base, false);
+    }
+
+    private <T> CompletionStage<T> blockingCall(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.get();
+            } catch (KubernetesClientException e) {
+                metrics.apiError();
+                throw e;
+            }
+        }, blocking);
+    }
+
+    private static SubmissionRequest withDriverMetadata(SubmissionRequest r, String kind, String value) {
+        return new SubmissionRequest(r.master(), r.mainClass(), r.appName(), r.primaryResource(), r.appArgs(),
+            r.sparkConf().with("spark.kubernetes.driver." + kind, value), r.proxyUser(), r.verbose());
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d).substring(0, 63);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.sparkk8s.http.daemon;
+
+import io.sparkk8s.actors.api.SubmissionState;
+import io.sparkk8s.actors.api.SubmissionStatus;
+import io.sparkk8s.config.SubmissionRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * What the daemon's routes need from the cluster. {@link KubernetesSubmissionBackend} is the real one:
+ * it submits through the Java API and reads the state from the driver pods, so every replica of the
+ * daemon (and the CLI) sees the same submissions.
+ */
+public interface SubmissionBackend {
+
+    /**
+     * Submits {@code request}; with an idempotency key, returns the submission already made with that
+     * key in the request's namespace instead of submitting again.
+     */
+    CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey);
+
+    /** The submission {@code id}, if it exists in one of {@code namespaces} ({@code *} for any). */
+    CompletionStage<Optional<SubmissionStatus>> find(String id, Set<String> namespaces);
+
+    /** A page of the submissions {@code query} selects, oldest first. */
+    CompletionStage<Page> list(Query query);
+
+    /** Kills {@code current}; completes with its status after the kill. */
+    CompletionStage<SubmissionStatus> kill(SubmissionStatus current);
+
+    /** The status changes of {@code current}: the current status, each change, complete after a terminal one. */
+    Source<SubmissionStatus, NotUsed> events(SubmissionStatus current);
+
+    /** The last {@code tail} lines of the driver's log. */
+    CompletionStage<String> log(SubmissionStatus current, int tail);
+
+    /** Whether the API server answers. */
+    CompletionStage<Boolean> ready();
+
+    /**
+     * The outcome of a submit.
+     *
+     * @param status the submission's status
+     * @param created false when an earlier submission with the same idempotency key was returned
+     */
+    record Submitted(SubmissionStatus status, boolean created) {
+    }
+
+    /**
+     * A list request.
+     *
+     * @param namespaces the namespaces to look in; {@code *} for all
+     * @param states only these states; empty for any
+     * @param labels only driver pods with these labels
+     * @param limit page size
+     * @param pageToken where the previous page ended
+     */
+    record Query(Set<String> namespaces, Set<SubmissionState> states, Map<String, String> labels, int limit,
+        Optional<String> pageToken) {
+        /** Copies. */
+        public Query {
+            namespaces = Set.copyOf(namespaces);
+            states = Set.copyOf(states);
+            labels = Map.copyOf(labels);
+            Objects.requireNonNull(pageToken, "pageToken");
+        }
+    }
+
+    /**
+     * A page of a list.
+     *
+     * @param items the submissions
+     * @param nextPageToken the token of the next page, absent on the last
+     */
+    record Page(List<SubmissionStatus> items, Optional<String> nextPageToken) {
+        /** Copies. */
+        public Page {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** A page token that is not one the daemon gave out. */
+    final class InvalidPageToken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param token the token given */
+        public InvalidPageToken(String token) {
+            super("pageToken: '" + token + "' is not a token of this API; pass the nextPageToken of the previous page");
+        }
+    }
+}

@@ -1,0 +1,501 @@
+package io.sparkk8s.http.daemon;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sparkk8s.actors.api.SubmissionFailedException;
+import io.sparkk8s.actors.api.SubmissionRejectedException;
+import io.sparkk8s.actors.api.SubmissionState;
+import io.sparkk8s.actors.api.SubmissionStatus;
+import io.sparkk8s.config.InvalidConfigurationException;
+import io.sparkk8s.config.SubmissionRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submission daemon's REST API, version 1 (documented in {@code /v1/openapi.yaml}):
+ * {@code POST/GET /v1/submissions}, {@code GET/DELETE /v1/submissions/{id}}, {@code GET
+ * /v1/submissions/{id}/events} (server-sent events), {@code GET /v1/submissions/{id}/log}, and the
+ * unauthenticated {@code /healthz}, {@code /readyz}, {@code /metrics}, {@code /v1/openapi.yaml}.
+ *
+ * <p>Every {@code /v1/submissions} request needs {@code Authorization: Bearer <token>}; a token only
+ * sees and submits to its namespaces. A missing or unknown token gets 401, a submission or list in a
+ * namespace the token may not use gets 403, and a submission id outside the token's namespaces is
+ * answered 404 like an unknown one, so ids of other teams cannot be probed. Every response carries
+ * {@code X-Request-Id}, which the daemon's log lines for the request also carry.
+ */
+public final class SubmissionDaemonRoutes extends AllDirectives {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionDaemonRoutes.class);
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    private static final Pattern LABEL_KEY = Pattern.compile(
+        "([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final Duration ENTITY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final SubmissionBackend backend;
+    private final SubmissionTranslator translator;
+    private final Supplier<BearerTokens> tokens;
+    private final DaemonMetrics metrics;
+    private final DaemonSettings settings;
+    private final Materializer materializer;
+    private final ObjectMapper json = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final byte[] openApi;
+
+    /**
+     * @param backend the cluster
+     * @param translator validates submissions
+     * @param tokens the current bearer tokens (read again when the file changes)
+     * @param metrics counts requests
+     * @param settings limits
+     * @param materializer reads request bodies
+     */
+    public SubmissionDaemonRoutes(SubmissionBackend backend, SubmissionTranslator translator,
+        Supplier<BearerTokens> tokens, DaemonMetrics metrics, DaemonSettings settings, Materializer materializer) {
+        this.backend = backend;
+        this.translator = translator;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.materializer = materializer;
+        this.openApi = openApiDocument();
+    }
+
+    /** The OpenAPI 3 document served at {@code /v1/openapi.yaml}. */
+    public static byte[] openApiDocument() {
+        try (InputStream in = SubmissionDaemonRoutes.class.getResourceAsStream("openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** All routes. */
+    public Route routes() {
+        return extractRequest(request -> {
+            String requestId = request.getHeader("X-Request-Id").map(h -> h.value())
+                .filter(v -> REQUEST_ID.matcher(v).matches()).orElseGet(() -> UUID.randomUUID().toString());
+            long started = System.nanoTime();
+            metrics.requestStarted();
+            return mapResponse(response -> {
+                metrics.requestEnded(response.status().intValue());
+                LOG.info("request {}: {} {} -> {} in {} ms", requestId, request.method().value(),
+                    request.getUri().path(), response.status().intValue(), (System.nanoTime() - started) / 1_000_000);
+                return response.addHeader(RawHeader.create("X-Request-Id", requestId));
+            }, () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(),
+                () -> api(request, requestId))));
+        });
+    }
+
+    private Route api(HttpRequest request, String requestId) {
+        return concat(
+            path("healthz", () -> get(() -> complete(StatusCodes.OK, "ok"))),
+            path("readyz", () -> get(() -> completeWithFuture(backend.ready().thenApply(ready -> ready
+                ? text(StatusCodes.OK, "ready")
+                : error(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the Kubernetes API server does not answer",
+                    null)).exceptionally(e -> error(StatusCodes.SERVICE_UNAVAILABLE, "not_ready",
+                        "the Kubernetes API server does not answer", null))))),
+            path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(HttpEntities.create(
+                ContentTypes.TEXT_PLAIN_UTF8, metrics.render()))
+                .addHeader(RawHeader.create("X-Prometheus-Format", "0.0.4"))))),
+            path(PathMatchers.segment("v1").slash("openapi.yaml"), () -> get(() -> complete(HttpResponse.create()
+                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.applicationWithOpenCharset("yaml"),
+                    org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8), openApi))))),
+            pathPrefix(PathMatchers.segment("v1").slash("submissions"), () -> authenticated(caller -> concat(
+                pathEndOrSingleSlash(() -> concat(
+                    post(() -> optionalHeaderValueByName("Idempotency-Key", key -> extractRequestEntity(entity ->
+                        completeWithFuture(submit(entity, key, caller, requestId))))),
+                    get(() -> parameterOptional("namespace", ns -> parameterList("state", states ->
+                        parameterList("label", labels -> parameterOptional("limit", limit ->
+                            parameterOptional("pageToken", token -> completeWithFuture(
+                                list(caller, ns, states, labels, limit, token, requestId)))))))))),
+                pathPrefix(PathMatchers.segment(), id -> concat(
+                    pathEnd(() -> concat(
+                        get(() -> completeWithFuture(withSubmission(id, caller, s -> CompletableFuture
+                            .completedFuture(ok(s))))),
+                        delete(() -> completeWithFuture(withSubmission(id, caller, s -> backend.kill(s)
+                            .thenApply(killed -> {
+                                LOG.info("request {}: killed {} in {} for {}", requestId, id, s.namespace(),
+                                    caller.name());
+                                return ok(killed);
+                            })))))),
+                    path("events", () -> get(() -> completeWithFuture(withSubmission(id, caller,
+                        s -> CompletableFuture.completedFuture(events(s)))))),
+                    path("log", () -> get(() -> parameterOptional("tail", tail ->
+                        completeWithFuture(log(id, caller, tail)))))))))));
+    }
+
+    private Route authenticated(Function<BearerTokens.Caller, Route> inner) {
+        return optionalHeaderValueByName("Authorization", header -> {
+            Optional<BearerTokens.Caller> caller = header
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).strip())
+                .filter(t -> !t.isEmpty())
+                .flatMap(t -> tokens.get().authenticate(t));
+            if (caller.isEmpty()) {
+                return complete(error(StatusCodes.UNAUTHORIZED, "unauthorized",
+                    "a valid bearer token is required", null)
+                    .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spark-k8s\"")));
+            }
+            return inner.apply(caller.get());
+        });
+    }
+
+    private CompletionStage<HttpResponse> submit(RequestEntity entity, Optional<String> idempotencyKey,
+        BearerTokens.Caller caller, String requestId) {
+        long started = System.nanoTime();
+        if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
+            entity.discardBytes(materializer);
+            metrics.submission("invalid", System.nanoTime() - started);
+            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to 255"
+                + " printable ASCII characters without spaces", "Idempotency-Key"));
+        }
+        if (entity.getContentLengthOption().isPresent()
+            && entity.getContentLengthOption().getAsLong() > settings.maxRequestSize()) {
+            entity.discardBytes(materializer);
+            metrics.submission("too_large", System.nanoTime() - started);
+            return done(tooLarge());
+        }
+        return entity.withSizeLimit(settings.maxRequestSize()).toStrict(ENTITY_TIMEOUT.toMillis(), materializer)
+            .thenCompose(strict -> {
+                SubmissionRequest request;
+                try {
+                    request = translator.translate(parse(strict.getData()));
+                } catch (SubmissionTranslator.FieldProblem e) {
+                    metrics.submission("invalid", System.nanoTime() - started);
+                    return done(problems(e.problems()));
+                }
+                String namespace = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
+                if (!caller.mayUse(namespace)) {
+                    metrics.submission("forbidden", System.nanoTime() - started);
+                    LOG.info("request {}: {} may not submit to namespace {}", requestId, caller.name(), namespace);
+                    return done(forbidden());
+                }
+                return backend.submit(request, idempotencyKey).thenApply(submitted -> {
+                    SubmissionStatus s = submitted.status();
+                    metrics.submission(submitted.created() ? "created" : "replayed", System.nanoTime() - started);
+                    LOG.info("request {}: {} submission {} ({}) in {} for {}", requestId,
+                        submitted.created() ? "created" : "replayed", s.submissionId(), s.appName(), s.namespace(),
+                        caller.name());
+                    HttpResponse response = json(submitted.created() ? StatusCodes.CREATED : StatusCodes.OK,
+                        SubmissionView.of(s)).addHeader(RawHeader.create("Location", "/v1/submissions/"
+                            + s.submissionId()));
+                    return submitted.created() ? response
+                        : response.addHeader(RawHeader.create("Idempotent-Replayed", "true"));
+                });
+            })
+            .exceptionally(e -> {
+                Throwable cause = unwrap(e);
+                if (cause instanceof EntityStreamSizeException) {
+                    metrics.submission("too_large", System.nanoTime() - started);
+                    return tooLarge();
+                }
+                if (cause instanceof EntityStreamException truncated) {
+                    metrics.submission("invalid", System.nanoTime() - started);
+                    return error(StatusCodes.BAD_REQUEST, "invalid_request", "the request body ended early: "
+                        + truncated.getMessage(), "body");
+                }
+                if (cause instanceof SubmissionFailedException failed) {
+                    metrics.submission("failed", System.nanoTime() - started);
+                    return error(StatusCodes.UNPROCESSABLE_ENTITY, "submission_failed", failed.getMessage(), null);
+                }
+                if (cause instanceof SubmissionRejectedException rejected) {
+                    metrics.submission("rejected", System.nanoTime() - started);
+                    return error(StatusCodes.SERVICE_UNAVAILABLE, "busy", rejected.getMessage(), null)
+                        .addHeader(RawHeader.create("Retry-After", "5"));
+                }
+                if (cause instanceof InvalidConfigurationException invalid) {
+                    metrics.submission("invalid", System.nanoTime() - started);
+                    return error(StatusCodes.BAD_REQUEST, "invalid_request", invalid.getMessage(), null);
+                }
+                metrics.submission("error", System.nanoTime() - started);
+                return failure(cause, requestId);
+            });
+    }
+
+    private SubmissionBody parse(ByteString data) {
+        if (data.isEmpty()) {
+            throw problem("body", "empty; expected a JSON object with at least primaryResource");
+        }
+        try {
+            SubmissionBody body = json.readValue(data.toArray(), SubmissionBody.class);
+            if (body == null) {
+                throw problem("body", "null; expected a JSON object with at least primaryResource");
+            }
+            return body;
+        } catch (UnrecognizedPropertyException e) {
+            throw problem(path(e), "unknown field; the fields are " + e.getKnownPropertyIds());
+        } catch (JsonParseException e) {
+            String field = Optional.ofNullable(e.getProcessor()).map(p -> p.getParsingContext().getCurrentName())
+                .orElse("body");
+            throw problem(field, "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            throw problem(field.isEmpty() ? "body" : field, field.isEmpty()
+                ? "expected a JSON object with at least primaryResource"
+                : "wrong type: " + e.getOriginalMessage().replaceAll("\\s+at \\[Source.*", ""));
+        } catch (JsonProcessingException e) {
+            throw problem("body", "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private CompletionStage<HttpResponse> list(BearerTokens.Caller caller, Optional<String> namespace,
+        List<String> states, List<String> labels, Optional<String> limit, Optional<String> pageToken,
+        String requestId) {
+        Set<String> namespaces;
+        if (namespace.isPresent()) {
+            if (!DNS_LABEL.matcher(namespace.get()).matches()) {
+                return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "namespace: '" + namespace.get()
+                    + "' is not a namespace name (lower-case letters, digits and '-', at most 63)", "namespace"));
+            }
+            if (!caller.mayUse(namespace.get())) {
+                return done(forbidden());
+            }
+            namespaces = Set.of(namespace.get());
+        } else {
+            namespaces = caller.namespaces();
+        }
+        Set<SubmissionState> wanted = EnumSet.noneOf(SubmissionState.class);
+        for (String state : states.stream().flatMap(s -> List.of(s.split(",")).stream()).toList()) {
+            try {
+                wanted.add(SubmissionState.valueOf(state.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "state: '" + state + "' is not a state;"
+                    + " expected one of " + List.of(SubmissionState.values()), "state"));
+            }
+        }
+        Map<String, String> selector = new LinkedHashMap<>();
+        for (String label : labels) {
+            int eq = label.indexOf('=');
+            String key = eq < 0 ? label : label.substring(0, eq);
+            String value = eq < 0 ? "" : label.substring(eq + 1);
+            if (eq < 0 || !LABEL_KEY.matcher(key).matches() || !LABEL_VALUE.matcher(value).matches()) {
+                return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "label: '" + label + "' is not"
+                    + " key=value with a Kubernetes label key and value", "label"));
+            }
+            selector.put(key, value);
+        }
+        int size = settings.defaultPageSize();
+        if (limit.isPresent()) {
+            try {
+                size = Integer.parseInt(limit.get());
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 1 || size > settings.maxPageSize()) {
+                return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "limit: '" + limit.get()
+                    + "' is not a page size; expected 1 to " + settings.maxPageSize(), "limit"));
+            }
+        }
+        CompletionStage<SubmissionBackend.Page> page;
+        try {
+            page = backend.list(new SubmissionBackend.Query(namespaces, wanted, selector, size, pageToken));
+        } catch (SubmissionBackend.InvalidPageToken e) {
+            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", e.getMessage(), "pageToken"));
+        }
+        return page.thenApply(p -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("items", p.items().stream().map(SubmissionView::of).toList());
+            p.nextPageToken().ifPresent(t -> body.put("nextPageToken", t));
+            return json(StatusCodes.OK, body);
+        }).exceptionally(e -> unwrap(e) instanceof SubmissionBackend.InvalidPageToken invalid
+            ? error(StatusCodes.BAD_REQUEST, "invalid_request", invalid.getMessage(), "pageToken")
+            : failure(unwrap(e), requestId));
+    }
+
+    private CompletionStage<HttpResponse> withSubmission(String id, BearerTokens.Caller caller,
+        Function<SubmissionStatus, CompletionStage<HttpResponse>> then) {
+        if (!LABEL_VALUE.matcher(id).matches() || id.isEmpty()) {
+            return done(notFound(id));
+        }
+        return backend.find(id, caller.namespaces()).thenCompose(found -> found
+            .filter(s -> caller.mayUse(s.namespace()))
+            .map(then)
+            .orElseGet(() -> done(notFound(id))));
+    }
+
+    private CompletionStage<HttpResponse> log(String id, BearerTokens.Caller caller, Optional<String> tail) {
+        int lines;
+        try {
+            lines = tail.map(Integer::parseInt).orElse(100);
+        } catch (NumberFormatException e) {
+            lines = -1;
+        }
+        if (lines < 1 || lines > settings.maxLogLines()) {
+            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "tail: '" + tail.orElse("") + "' is not"
+                + " a line count; expected 1 to " + settings.maxLogLines(), "tail"));
+        }
+        int n = lines;
+        return withSubmission(id, caller, s -> backend.log(s, n).thenApply(text -> HttpResponse.create()
+            .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text == null ? "" : text))));
+    }
+
+    private HttpResponse events(SubmissionStatus current) {
+        var source = backend.events(current)
+            .map(s -> ByteString.fromString("event: status\ndata: " + json.writeValueAsString(SubmissionView.of(s))
+                + "\n\n"))
+            .keepAlive(SSE_KEEP_ALIVE, () -> ByteString.fromString(":\n\n"));
+        return HttpResponse.create().withEntity(HttpEntities.createChunked(
+            MediaTypes.TEXT_EVENT_STREAM.toContentType(), source));
+    }
+
+    private ExceptionHandler exceptions(String requestId) {
+        return ExceptionHandler.newBuilder()
+            .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+            .match(EntityStreamException.class, e -> complete(error(StatusCodes.BAD_REQUEST, "invalid_request",
+                "the request body ended early: " + e.getMessage(), "body")))
+            .match(Exception.class, e -> complete(failure(e, requestId)))
+            .build();
+    }
+
+    private RejectionHandler rejections() {
+        return RejectionHandler.defaultHandler();
+    }
+
+    private HttpResponse failure(Throwable e, String requestId) {
+        if (e instanceof KubernetesClientException k) {
+            LOG.warn("request {}: the Kubernetes API server failed: {}", requestId, k.getMessage());
+            return error(StatusCodes.BAD_GATEWAY, "kubernetes_api_error", "the Kubernetes API server answered "
+                + k.getCode() + (k.getStatus() != null && k.getStatus().getMessage() != null ? ": "
+                + k.getStatus().getMessage() : ""), null);
+        }
+        LOG.error("request {}: internal error", requestId, e);
+        return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", "internal error; the daemon's log has"
+            + " the details under request id " + requestId, null);
+    }
+
+    private HttpResponse ok(SubmissionStatus s) {
+        return json(StatusCodes.OK, SubmissionView.of(s));
+    }
+
+    private HttpResponse notFound(String id) {
+        return error(StatusCodes.NOT_FOUND, "not_found", "no submission '" + id + "' in the namespaces of this token",
+            null);
+    }
+
+    private HttpResponse forbidden() {
+        return error(StatusCodes.FORBIDDEN, "forbidden", "this token may not use that namespace", null);
+    }
+
+    private HttpResponse tooLarge() {
+        return error(StatusCodes.CONTENT_TOO_LARGE, "too_large", "the request body is larger than "
+            + settings.maxRequestSize() + " bytes (spark-k8s.daemon.max-request-size)", null);
+    }
+
+    private HttpResponse problems(List<SubmissionTranslator.FieldProblem.Problem> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "invalid_request");
+        body.put("field", problems.get(0).field());
+        body.put("message", problems.get(0).message());
+        List<Map<String, String>> all = new ArrayList<>();
+        problems.forEach(p -> all.add(Map.of("field", p.field(), "message", p.message())));
+        body.put("problems", all);
+        return json(StatusCodes.BAD_REQUEST, body);
+    }
+
+    private HttpResponse error(StatusCode status, String code, String message, String field) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("message", message);
+        return json(status, body);
+    }
+
+    private HttpResponse json(StatusCode status, Object body) {
+        try {
+            return HttpResponse.create().withStatus(status)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
+    }
+
+    private static HttpResponse text(StatusCode status, String text) {
+        return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
+            text));
+    }
+
+    private static SubmissionTranslator.FieldProblem problem(String field, String message) {
+        return new SubmissionTranslator.FieldProblem(List.of(new SubmissionTranslator.FieldProblem.Problem(field,
+            message)));
+    }
+
+    private static CompletionStage<HttpResponse> done(HttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,198 @@
+package io.sparkk8s.http.daemon;
+
+import io.sparkk8s.config.InvalidConfigurationException;
+import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.config.submit.SparkSubmitArguments;
+import io.sparkk8s.config.submit.SparkSubmitCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link SubmissionBody} into a validated {@link SubmissionRequest} by building the
+ * equivalent spark-submit command line and parsing it with the CLI's parser, so the daemon accepts
+ * exactly what the CLI accepts and says the same about what it refuses. Problems are reported with
+ * the JSON field they come from ({@link FieldProblem}).
+ */
+public final class SubmissionTranslator {
+
+    /** Annotation on the driver pod holding the application name. */
+    public static final String APP_NAME_ANNOTATION = "spark-k8s.io/app-name";
+
+    private static final String NAMESPACE_KEY = "spark.kubernetes.namespace";
+    private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    private static final Map<String, String> OPTION_FIELDS = Map.ofEntries(
+        Map.entry("--name", "name"), Map.entry("--class", "mainClass"), Map.entry("primary resource",
+            "primaryResource"), Map.entry("--jars", "jars"), Map.entry("--files", "files"),
+        Map.entry("--py-files", "pyFiles"), Map.entry("--archives", "archives"),
+        Map.entry("--driver-memory", "driverMemory"), Map.entry("--driver-cores", "driverCores"),
+        Map.entry("--executor-memory", "executorMemory"), Map.entry("--executor-cores", "executorCores"),
+        Map.entry("--num-executors", "numExecutors"), Map.entry(NAMESPACE_KEY, "namespace"));
+    /** Keys whose value is a path the daemon would read from its own disk. */
+    private static final Set<String> LOCAL_FILE_KEYS = Set.of("spark.kubernetes.driver.podTemplateFile",
+        "spark.kubernetes.executor.podTemplateFile", "spark.kerberos.keytab", "spark.kubernetes.kerberos.krb5.path",
+        "spark.yarn.keytab", "spark.kubernetes.driver.docker.image.podTemplateFile");
+    private static final List<String> REFUSED_PREFIXES = List.of("spark.kubernetes.authenticate.submission.",
+        "spark.master", "spark.submit.deployMode");
+
+    private final String masterUrl;
+
+    /** @param masterUrl the API server the daemon talks to, as {@code k8s://https://host:port} */
+    public SubmissionTranslator(String masterUrl) {
+        this.masterUrl = masterUrl;
+    }
+
+    /**
+     * The request {@code body} asks for.
+     *
+     * @throws FieldProblem naming the JSON field (or {@code conf.<key>}) at fault, with the CLI's message
+     */
+    public SubmissionRequest translate(SubmissionBody body) {
+        List<FieldProblem.Problem> problems = new ArrayList<>();
+        if (body.primaryResource() == null || body.primaryResource().isBlank()) {
+            throw new FieldProblem(List.of(new FieldProblem.Problem("primaryResource",
+                "missing; give the application jar, .py or .R file as a remote URI, e.g. local:///opt/app.jar")));
+        }
+        requireRemote("primaryResource", body.primaryResource(), problems);
+        for (var e : Map.of("jars", nz(body.jars()), "files", nz(body.files()), "pyFiles", nz(body.pyFiles()),
+            "archives", nz(body.archives())).entrySet()) {
+            for (String value : e.getValue()) {
+                requireRemote(e.getKey(), value, problems);
+            }
+        }
+        Map<String, String> conf = new LinkedHashMap<>();
+        if (body.conf() != null) {
+            body.conf().forEach((k, v) -> {
+                String field = "conf." + k;
+                if (k == null || v == null) {
+                    problems.add(new FieldProblem.Problem(field, "a value is required (null given)"));
+                } else if (REFUSED_PREFIXES.stream().anyMatch(k::startsWith)) {
+                    problems.add(new FieldProblem.Problem(field, "set by the daemon, not by a request"
+                        + " (the daemon talks to its own cluster with its own credentials)"));
+                } else if (LOCAL_FILE_KEYS.contains(k) && isLocal(v)) {
+                    problems.add(new FieldProblem.Problem(field, "'" + v + "' is a path on the daemon's machine;"
+                        + " give a remote URI (local:// in the image, http(s)://, hdfs://, s3a://, ...)"));
+                } else {
+                    conf.put(k, v);
+                }
+            });
+        }
+        if (body.namespace() != null) {
+            String fromConf = conf.get(NAMESPACE_KEY);
+            if (fromConf != null && !fromConf.equals(body.namespace())) {
+                problems.add(new FieldProblem.Problem("namespace", "'" + body.namespace() + "' disagrees with conf."
+                    + NAMESPACE_KEY + "='" + fromConf + "'; give one of them"));
+            }
+            conf.put(NAMESPACE_KEY, body.namespace());
+        }
+        if (!problems.isEmpty()) {
+            throw new FieldProblem(problems);
+        }
+        List<String> argv = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "cluster"));
+        option(argv, "--name", body.name());
+        option(argv, "--class", body.mainClass());
+        list(argv, "--jars", body.jars());
+        list(argv, "--files", body.files());
+        list(argv, "--py-files", body.pyFiles());
+        list(argv, "--archives", body.archives());
+        option(argv, "--driver-memory", body.driverMemory());
+        option(argv, "--driver-cores", body.driverCores());
+        option(argv, "--executor-memory", body.executorMemory());
+        option(argv, "--executor-cores", body.executorCores());
+        option(argv, "--num-executors", body.numExecutors());
+        conf.forEach((k, v) -> argv.addAll(List.of("--conf", k + "=" + v)));
+        argv.add(body.primaryResource());
+        argv.addAll(nz(body.args()));
+        try {
+            SparkSubmitCommand command = SparkSubmitArguments.parse(argv, Map.of());
+            if (command instanceof SparkSubmitCommand.Submit submit) {
+                return submit.request();
+            }
+            throw new FieldProblem(List.of(new FieldProblem.Problem("primaryResource",
+                "'" + body.primaryResource() + "' does not make a submission")));
+        } catch (InvalidConfigurationException e) {
+            throw new FieldProblem(e.problems().stream()
+                .map(p -> new FieldProblem.Problem(field(p.option()), p.getMessage())).toList());
+        }
+    }
+
+    private static String field(String option) {
+        String known = OPTION_FIELDS.get(option);
+        if (known != null) {
+            return known;
+        }
+        if (option.startsWith("spark.")) {
+            for (var e : SparkSubmitArguments.optionKeys().entrySet()) {
+                if (e.getValue().equals(option) && OPTION_FIELDS.containsKey(e.getKey())) {
+                    return OPTION_FIELDS.get(e.getKey());
+                }
+            }
+            return "conf." + option;
+        }
+        return option.startsWith("--") ? "conf" : option;
+    }
+
+    private static void requireRemote(String field, String value, List<FieldProblem.Problem> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(new FieldProblem.Problem(field, "an empty value; give a URI"));
+        } else if (value.startsWith("-")) {
+            problems.add(new FieldProblem.Problem(field, "'" + value + "' is not a URI"));
+        } else if (isLocal(value)) {
+            problems.add(new FieldProblem.Problem(field, "'" + value + "' is a path on the daemon's machine; give a"
+                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://, ...) or upload it"
+                + " with the multipart request"));
+        }
+    }
+
+    private static boolean isLocal(String value) {
+        return !URI_SCHEME.matcher(value).matches() || value.toLowerCase(Locale.ROOT).startsWith("file:");
+    }
+
+    private static List<String> nz(List<String> values) {
+        return values == null ? List.of() : values;
+    }
+
+    private static void option(List<String> argv, String option, String value) {
+        if (value != null) {
+            argv.add(option + "=" + value);
+        }
+    }
+
+    private static void list(List<String> argv, String option, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            argv.add(option + "=" + String.join(",", values));
+        }
+    }
+
+    /** A request a user got wrong: one or more problems, each naming its JSON field. */
+    public static final class FieldProblem extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient List<Problem> problems;
+
+        /** @param problems what is wrong, at least one */
+        public FieldProblem(List<Problem> problems) {
+            super(problems.get(0).field() + ": " + problems.get(0).message());
+            this.problems = List.copyOf(problems);
+        }
+
+        /** Every problem. */
+        public List<Problem> problems() {
+            return problems;
+        }
+
+        /**
+         * One problem.
+         *
+         * @param field the JSON field, e.g. {@code driverMemory} or {@code conf.spark.driver.memory}
+         * @param message what is wrong and what would be valid
+         */
+        public record Problem(String field, String message) {
+        }
+    }
+}
