@@ -166,7 +166,8 @@ final class BenchEnvironment {
         return "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
             + sh("awk '/MemTotal/ {printf \"%.0f GiB RAM\", $2/1048576}' /proc/meminfo") + ", JDK "
             + System.getProperty("java.version") + ", " + sh("nginx -v 2>&1") + ", "
-            + sh("curl --version | head -1 | cut -d' ' -f1-2") + ". Shared machine: other jobs may run.";
+            + sh("curl --version | head -1 | cut -d' ' -f1-2") + ". Load average at the end: "
+            + sh("cut -d' ' -f1-3 /proc/loadavg") + " (shared machine: other jobs run beside the benchmark).";
     }
 
     static long sizeProperty(String name, long defaultBytes) {

@@ -124,7 +124,8 @@ class StagingBench {
     void packingAndUploadingADirectoryAgainstTarPipedIntoCurl() throws Exception {
         long total = BenchEnvironment.sizeProperty("bench.dir.size", 2L << 30);
         int files = Integer.getInteger("bench.dir.files", 2000);
-        Path dir = WORK.resolve("many-files");
+        String dirName = "many-files-" + files + "-" + (total >> 20) + "m";
+        Path dir = WORK.resolve(dirName);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
             byte[] content = new byte[(int) (total / files)];
@@ -152,10 +153,10 @@ class StagingBench {
                     Map.of("spark-app-selector", "bench")).toCompletableFuture().get(30, TimeUnit.MINUTES);
                 double ourSeconds = (System.nanoTime() - start) / 1e9;
                 client.delete(staged.resourceId(), staged.resourceSecret()).toCompletableFuture().get();
-                double nginxSeconds = timed("tar -cf - -C " + WORK + " many-files | curl -sS -f -o /dev/null -T - "
+                double nginxSeconds = timed("tar -cf - -C " + WORK + " " + dirName + " | curl -sS -f -o /dev/null -T - "
                     + nginx.uri("/up/dir.tar"));
                 start = System.nanoTime();
-                String answer = sh("tar -cf - -C " + WORK + " many-files | curl -sS -f -T - '"
+                String answer = sh("tar -cf - -C " + WORK + " " + dirName + " | curl -sS -f -T - '"
                     + ours.uri("/api/v1/resources?" + OWNER_QUERY) + "'");
                 double tarOursSeconds = (System.nanoTime() - start) / 1e9;
                 sh("curl -sS -f -X DELETE -H 'Authorization: Bearer " + group(SECRET, answer) + "' "
