@@ -156,7 +156,7 @@ public final class DependencyLocalizer {
         } else if (scheme.equals("local") || scheme.equals("file")) {
             failures.add(new LocalizationFailure(text, "'" + scheme + "' URIs are not downloaded by the"
                 + " init-container; local:// files must be in the image, the submitter's files are staged"));
-        } else if (HadoopDownload.available()) {
+        } else if (HadoopSupport.available()) {
             downloads.add(HadoopDownload.of(uri, target, hadoopConfDir));
         } else {
             failures.add(new LocalizationFailure(text, "the scheme '" + scheme + "' needs a Hadoop FileSystem, and"

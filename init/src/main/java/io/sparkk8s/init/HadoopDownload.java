@@ -17,7 +17,8 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
 /**
  * A dependency on a Hadoop FileSystem ({@code hdfs://}, and {@code s3a://} etc. when their
  * implementations are on the classpath). This is the only class that touches Hadoop; it is loaded
- * only for such URIs, so the init-container runs without Hadoop when none is asked for.
+ * only for such URIs and only when {@link HadoopSupport#available()}, so the init-container runs
+ * without Hadoop's jars.
  *
  * <p>Integrity: HDFS verifies every block against its CRC checksums as the client reads it (a
  * damaged replica fails the read and another is tried); the length is checked against the file's
@@ -25,8 +26,6 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
  * ({@code core-site.xml}, {@code hdfs-site.xml}) when set.
  */
 final class HadoopDownload implements Download {
-
-    private static final String FILE_SYSTEM_CLASS = "org.apache.hadoop.fs.FileSystem";
 
     private final URI uri;
     private final Path target;
@@ -36,16 +35,6 @@ final class HadoopDownload implements Download {
         this.uri = uri;
         this.target = target;
         this.conf = conf;
-    }
-
-    /** Whether Hadoop's client is on the classpath. */
-    static boolean available() {
-        try {
-            Class.forName(FILE_SYSTEM_CLASS, false, HadoopDownload.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /** A download of {@code uri} into {@code target}, configured from {@code hadoopConfDir}. */

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 
 /** A real loopback HTTP(S) server from the JDK, for tests. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
     private final HttpServer server;
 
@@ -24,7 +24,7 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
-    static TestServer http() throws IOException {
+    public static TestServer http() throws IOException {
         return new TestServer(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     }
 
@@ -34,17 +34,17 @@ final class TestServer implements AutoCloseable {
         return new TestServer(server);
     }
 
-    TestServer route(String path, HttpHandler handler) {
+    public TestServer route(String path, HttpHandler handler) {
         server.createContext(path, handler);
         return this;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return URI.create(scheme + "://localhost:" + server.getAddress().getPort() + path);
     }
 
-    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    public static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
