@@ -1,6 +1,7 @@
 package io.sparkk8s.submission;
 
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -49,14 +50,14 @@ public record DriverResourceNames(String appId, String namespace, String resourc
      *     name is not a valid Kubernetes name
      */
     public static DriverResourceNames of(String appId, String appName, SparkConf conf) {
-        String namespace = conf.get(NAMESPACE_KEY).orElse("default");
+        String namespace = KubernetesKeys.NAMESPACE.get(conf);
         if (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches()) {
             throw new SubmissionConfigurationException(NAMESPACE_KEY, "'" + namespace + "' is not a valid namespace"
                 + " name; use at most 63 lower-case letters, digits and '-', starting and ending with a letter or"
                 + " digit");
         }
         String prefix = prefix(appId, appName);
-        String podName = conf.get(DRIVER_POD_NAME_KEY).orElse(prefix + "-driver");
+        String podName = KubernetesKeys.DRIVER_POD_NAME.find(conf).orElse(prefix + "-driver");
         if (podName.length() > 253 || !DNS_SUBDOMAIN.matcher(podName).matches()) {
             throw new SubmissionConfigurationException(DRIVER_POD_NAME_KEY, "'" + podName + "' is not a valid pod"
                 + " name; use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter"

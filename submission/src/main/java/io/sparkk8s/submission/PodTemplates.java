@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ import java.util.Optional;
 public final class PodTemplates {
 
     /** Key of the driver's pod template file. */
-    public static final String DRIVER_TEMPLATE = "spark.kubernetes.driver.podTemplateFile";
+    public static final String DRIVER_TEMPLATE = KubernetesKeys.DRIVER_POD_TEMPLATE_FILE.key();
     /** Key of the name of the template container that becomes the driver container. */
-    public static final String DRIVER_TEMPLATE_CONTAINER = "spark.kubernetes.driver.podTemplateContainerName";
+    public static final String DRIVER_TEMPLATE_CONTAINER = KubernetesKeys.DRIVER_POD_TEMPLATE_CONTAINER_NAME.key();
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -33,7 +34,7 @@ public final class PodTemplates {
 
     /** The spec the steps start from: the driver template if there is one, else an empty pod. */
     public static KubernetesDriverSpec initialSpec(SparkConf conf) {
-        Optional<String> path = conf.get(DRIVER_TEMPLATE);
+        Optional<String> path = KubernetesKeys.DRIVER_POD_TEMPLATE_FILE.find(conf);
         if (path.isEmpty()) {
             return KubernetesDriverSpec.initial(conf);
         }
@@ -46,7 +47,7 @@ public final class PodTemplates {
         }
         Pod template = parse(DRIVER_TEMPLATE, path.get(), content);
         List<Container> containers = template.getSpec() == null ? List.of() : template.getSpec().getContainers();
-        Optional<String> wanted = conf.get(DRIVER_TEMPLATE_CONTAINER);
+        Optional<String> wanted = KubernetesKeys.DRIVER_POD_TEMPLATE_CONTAINER_NAME.find(conf);
         Container driver = wanted
             .map(name -> containers.stream().filter(c -> name.equals(c.getName())).findFirst()
                 .orElseThrow(() -> new SubmissionConfigurationException(DRIVER_TEMPLATE_CONTAINER, "the template "

@@ -3,6 +3,7 @@ package io.sparkk8s.submission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SparkConf;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,11 +43,11 @@ class DriverResourceNamesTest {
     void invalidNamespaceAndPodNamesNameTheKey() {
         assertThatThrownBy(() -> DriverResourceNames.of("spark-1", "pi",
             SparkConf.of(Map.of("spark.kubernetes.namespace", "Jobs_1"))))
-            .isInstanceOf(SubmissionConfigurationException.class)
-            .hasMessageStartingWith("spark.kubernetes.namespace: 'Jobs_1'");
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageStartingWith("spark.kubernetes.namespace: ").hasMessageContaining("'Jobs_1'");
         assertThatThrownBy(() -> DriverResourceNames.of("spark-1", "pi",
             SparkConf.of(Map.of("spark.kubernetes.driver.pod.name", "My Driver"))))
-            .isInstanceOf(SubmissionConfigurationException.class)
-            .hasMessageStartingWith("spark.kubernetes.driver.pod.name: 'My Driver'");
+            .isInstanceOf(InvalidConfigurationException.class)
+            .hasMessageStartingWith("spark.kubernetes.driver.pod.name: ").hasMessageContaining("'My Driver'");
     }
 }

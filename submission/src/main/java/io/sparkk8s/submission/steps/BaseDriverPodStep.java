@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.SparkKeys;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
+import io.sparkk8s.config.catalogue.AuthenticationKeys;
 import io.sparkk8s.config.SubmissionRequest.ApplicationType;
 import io.sparkk8s.submission.DriverConfigurationStep;
 import io.sparkk8s.submission.DriverResourceNames;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,23 +49,11 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
 
     static final String IMAGE = "spark.kubernetes.container.image";
     static final String DRIVER_IMAGE = "spark.kubernetes.driver.container.image";
-    static final String DEPRECATED_DRIVER_IMAGE = "spark.kubernetes.driver.docker.image";
     static final String PULL_POLICY = "spark.kubernetes.container.image.pullPolicy";
-    static final String PULL_SECRETS = "spark.kubernetes.container.image.pullSecrets";
     static final String DRIVER_ENV_PREFIX = "spark.kubernetes.driverEnv.";
     static final String NODE_SELECTOR_PREFIX = "spark.kubernetes.node.selector.";
     static final String DRIVER_NODE_SELECTOR_PREFIX = "spark.kubernetes.driver.node.selector.";
-    static final String SCHEDULER_NAME = "spark.kubernetes.scheduler.name";
-    static final String DRIVER_SCHEDULER_NAME = "spark.kubernetes.driver.scheduler.name";
-    static final String SERVICE_ACCOUNT = "spark.kubernetes.authenticate.driver.serviceAccountName";
-    static final String DRIVER_MEMORY = "spark.driver.memory";
-    static final String DRIVER_MEMORY_OVERHEAD = "spark.driver.memoryOverhead";
-    static final String DRIVER_MIN_MEMORY_OVERHEAD = "spark.driver.minMemoryOverhead";
-    static final String DRIVER_OVERHEAD_FACTOR = "spark.driver.memoryOverheadFactor";
-    static final String OVERHEAD_FACTOR = "spark.kubernetes.memoryOverheadFactor";
-    static final String DRIVER_CORES = "spark.driver.cores";
     static final String REQUEST_CORES = "spark.kubernetes.driver.request.cores";
-    static final String LIMIT_CORES = "spark.kubernetes.driver.limit.cores";
     static final String DRIVER_PORT = "spark.driver.port";
     static final String BLOCK_MANAGER_PORT = "spark.driver.blockManager.port";
     static final String UI_PORT = "spark.ui.port";
@@ -83,10 +75,11 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
     @Override
     public KubernetesDriverSpec configureDriver(KubernetesDriverSpec spec) {
         SparkConf conf = spec.driverSparkConf();
-        long memoryMiB = ConfValues.sizeMiB(conf, DRIVER_MEMORY, "1g");
+        long memoryMiB = SparkKeys.DRIVER_MEMORY.get(conf);
         long podMemoryMiB = memoryMiB + overheadMiB(conf, memoryMiB);
-        String cores = conf.get(REQUEST_CORES).orElse(conf.get(DRIVER_CORES).orElse("1"));
-        validateCpu(conf.contains(REQUEST_CORES) ? REQUEST_CORES : DRIVER_CORES, cores);
+        String cores = KubernetesKeys.DRIVER_REQUEST_CORES.find(conf)
+            .orElse(Integer.toString(SparkKeys.DRIVER_CORES.get(conf)));
+        validateCpu(REQUEST_CORES, cores);
 
         ContainerBuilder container = new ContainerBuilder()
             .withName(DRIVER_CONTAINER_NAME)
@@ -104,8 +97,8 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
             .addToRequests("memory", new Quantity(podMemoryMiB + "Mi"))
             .addToLimits("memory", new Quantity(podMemoryMiB + "Mi"))
             .endResources();
-        conf.get(LIMIT_CORES).ifPresent(limit -> {
-            validateCpu(LIMIT_CORES, limit);
+        KubernetesKeys.DRIVER_LIMIT_CORES.find(conf).ifPresent(limit -> {
+            validateCpu(KubernetesKeys.DRIVER_LIMIT_CORES.key(), limit);
             container.editResources().addToLimits("cpu", new Quantity(limit)).endResources();
         });
         Container driverContainer = container.build();
@@ -118,8 +111,9 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
             .withRestartPolicy("Never")
             .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
             .withImagePullSecrets(pullSecrets(conf))
-            .withSchedulerName(conf.get(DRIVER_SCHEDULER_NAME).or(() -> conf.get(SCHEDULER_NAME)).orElse(null))
-            .withServiceAccountName(conf.get(SERVICE_ACCOUNT).orElse(null))
+            .withSchedulerName(KubernetesKeys.DRIVER_SCHEDULER_NAME.find(conf)
+                .or(() -> KubernetesKeys.SCHEDULER_NAME.find(conf)).orElse(null))
+            .withServiceAccountName(AuthenticationKeys.DRIVER_SERVICE_ACCOUNT_NAME.find(conf).orElse(null))
             .endSpec();
         Pod driverPod = pod.build();
 
@@ -136,25 +130,27 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
     }
 
     private long overheadMiB(SparkConf conf, long memoryMiB) {
-        if (conf.contains(DRIVER_MEMORY_OVERHEAD)) {
-            return ConfValues.sizeMiB(conf, DRIVER_MEMORY_OVERHEAD, "0");
+        Optional<Long> overhead = SparkKeys.DRIVER_MEMORY_OVERHEAD.find(conf);
+        if (overhead.isPresent()) {
+            return overhead.get();
         }
-        double defaultFactor = applicationType == ApplicationType.JAVA ? 0.1 : 0.4;
-        double factor = ConfValues.decimal(conf, DRIVER_OVERHEAD_FACTOR)
-            .or(() -> ConfValues.decimal(conf, OVERHEAD_FACTOR)).orElse(defaultFactor);
-        long minimum = ConfValues.sizeMiB(conf, DRIVER_MIN_MEMORY_OVERHEAD, "384m");
+        // The catalogue's default factor (0.1) is for JVM applications; Python and R get 0.4 unless set.
+        boolean factorSet = SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.source(conf).isPresent();
+        double factor = factorSet || applicationType == ApplicationType.JAVA
+            ? SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.get(conf) : 0.4;
+        long minimum = SparkKeys.DRIVER_MIN_MEMORY_OVERHEAD.get(conf);
         return Math.max((long) (factor * memoryMiB), minimum);
     }
 
     private static String image(SparkConf conf) {
-        return conf.get(DRIVER_IMAGE).or(() -> conf.get(IMAGE)).or(() -> conf.get(DEPRECATED_DRIVER_IMAGE))
+        return KubernetesKeys.DRIVER_CONTAINER_IMAGE.find(conf).or(() -> KubernetesKeys.CONTAINER_IMAGE.find(conf))
             .filter(s -> !s.isBlank())
             .orElseThrow(() -> new SubmissionConfigurationException(IMAGE, "no container image is set; set " + IMAGE
                 + " (or " + DRIVER_IMAGE + ") to a Spark image, e.g. apache/spark:3.5.1"));
     }
 
     private static String pullPolicy(SparkConf conf) {
-        String policy = conf.get(PULL_POLICY).orElse("IfNotPresent");
+        String policy = KubernetesKeys.CONTAINER_IMAGE_PULL_POLICY.get(conf);
         if (!PULL_POLICIES.contains(policy)) {
             throw new SubmissionConfigurationException(PULL_POLICY, "'" + policy + "' is not a pull policy; use one"
                 + " of Always, IfNotPresent, Never");
@@ -163,7 +159,8 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
     }
 
     private static List<LocalObjectReference> pullSecrets(SparkConf conf) {
-        return ConfValues.list(conf, PULL_SECRETS).stream().map(LocalObjectReference::new).toList();
+        return KubernetesKeys.CONTAINER_IMAGE_PULL_SECRETS.find(conf).orElse(List.of()).stream()
+            .map(LocalObjectReference::new).toList();
     }
 
     private static List<EnvVar> env(SparkConf conf) {

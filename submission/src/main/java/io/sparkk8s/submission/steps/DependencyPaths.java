@@ -1,6 +1,7 @@
 package io.sparkk8s.submission.steps;
 
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.InitContainerKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -48,12 +49,12 @@ public final class DependencyPaths {
 
     /** The jars download directory inside the pod. */
     public static String jarsDir(SparkConf conf) {
-        return conf.get(JARS_DOWNLOAD_DIR).orElse(DEFAULT_JARS_DOWNLOAD_DIR);
+        return InitContainerKeys.JARS_DOWNLOAD_DIR.get(conf);
     }
 
     /** The files download directory inside the pod. */
     public static String filesDir(SparkConf conf) {
-        return conf.get(FILES_DOWNLOAD_DIR).orElse(DEFAULT_FILES_DOWNLOAD_DIR);
+        return InitContainerKeys.FILES_DOWNLOAD_DIR.get(conf);
     }
 
     /**

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.StagingKeys;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
+import io.sparkk8s.config.catalogue.InitContainerKeys;
 import io.sparkk8s.config.SubmissionRequest.ApplicationType;
 import io.sparkk8s.submission.DriverConfigurationStep;
 import io.sparkk8s.submission.DriverResourceNames;
@@ -41,7 +44,6 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
 
     /** Key of the init-container's image. */
     public static final String INIT_IMAGE = "spark.kubernetes.initContainer.image";
-    static final String DEPRECATED_INIT_IMAGE = "spark.kubernetes.initcontainer.docker.image";
     /** The init-container's name. */
     public static final String INIT_CONTAINER_NAME = "spark-init";
     /** Where the init-container's properties file is. */
@@ -105,7 +107,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         if (remoteJars.isEmpty() && remoteFiles.isEmpty() && localJars.isEmpty() && localFiles.isEmpty()) {
             return spec;
         }
-        String image = conf.get(INIT_IMAGE).or(() -> conf.get(DEPRECATED_INIT_IMAGE)).filter(s -> !s.isBlank())
+        String image = InitContainerKeys.IMAGE.find(conf).filter(s -> !s.isBlank())
             .orElseThrow(() -> new SubmissionConfigurationException(INIT_IMAGE, "the submission has dependencies"
                 + " to download (" + String.join(", ", remoteJars) + String.join(", ", remoteFiles)
                 + (localJars.isEmpty() && localFiles.isEmpty() ? "" : " and local files") + ") but no"
@@ -114,7 +116,8 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         Map<String, String> properties = new TreeMap<>();
         properties.put(DependencyPaths.JARS_DOWNLOAD_DIR, jarsDir);
         properties.put(DependencyPaths.FILES_DOWNLOAD_DIR, filesDir);
-        properties.put(MOUNT_TIMEOUT, conf.get(MOUNT_TIMEOUT).orElse("5m"));
+        properties.put(MOUNT_TIMEOUT, InitContainerKeys.MOUNT_TIMEOUT.source(conf).map(Map.Entry::getValue)
+            .orElse("5m"));
         if (!remoteJars.isEmpty()) {
             properties.put("spark.kubernetes.initcontainer.remoteJars", String.join(",", remoteJars));
         }
@@ -126,7 +129,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         ContainerBuilder init = new ContainerBuilder()
             .withName(INIT_CONTAINER_NAME)
             .withImage(image)
-            .withImagePullPolicy(conf.get(BaseDriverPodStep.PULL_POLICY).orElse("IfNotPresent"))
+            .withImagePullPolicy(KubernetesKeys.CONTAINER_IMAGE_PULL_POLICY.get(conf))
             .withArgs("init", "--properties-file", PROPERTIES_PATH)
             .addNewVolumeMount().withName("spark-init-properties").withMountPath("/etc/spark-init").endVolumeMount()
             .addNewVolumeMount().withName("download-jars-volume").withMountPath(jarsDir).endVolumeMount()
@@ -143,7 +146,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
                 "local files " + concat(localJars, localFiles) + " must be uploaded, but no resource staging server"
                     + " is set; set " + STAGING_URI + ", or give the files as local:// (in the image) or remote"
                     + " URIs"));
-            properties.put(STAGING_URI, conf.get(STAGING_INTERNAL_URI).or(() -> conf.get(STAGING_URI))
+            properties.put(STAGING_URI, StagingKeys.INTERNAL_URI.find(conf).or(() -> StagingKeys.URI_KEY.find(conf))
                 .orElseThrow(() -> new SubmissionConfigurationException(STAGING_URI, "is required to stage local"
                     + " files " + concat(localJars, localFiles))));
             StagedDependencies staged = StagedDependencies.upload(resourceStager, localJars, localFiles,

@@ -3,6 +3,7 @@ package io.sparkk8s.submission.steps;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
 import io.sparkk8s.submission.DriverConfigurationStep;
 import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.KubernetesDriverSpec;
@@ -23,7 +24,7 @@ import java.nio.file.Path;
 public final class ExecutorPodTemplateStep implements DriverConfigurationStep {
 
     /** The executor template key. */
-    public static final String KEY = "spark.kubernetes.executor.podTemplateFile";
+    public static final String KEY = KubernetesKeys.EXECUTOR_POD_TEMPLATE_FILE.key();
     /** Where the template is mounted in the driver. */
     public static final String MOUNT_PATH = "/opt/spark/pod-template";
     /** The template's file name inside {@link #MOUNT_PATH}. */

@@ -3,6 +3,7 @@ package io.sparkk8s.submission.steps;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
 import io.sparkk8s.submission.DriverConfigurationStep;
 import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.KubernetesDriverSpec;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 public final class HadoopConfStep implements DriverConfigurationStep {
 
     /** Key of an existing ConfigMap holding the Hadoop configuration. */
-    public static final String CONFIG_MAP_NAME = "spark.kubernetes.hadoop.configMapName";
+    public static final String CONFIG_MAP_NAME = KubernetesKeys.HADOOP_CONFIG_MAP_NAME.key();
     /** Where the Hadoop configuration is mounted. */
     public static final String MOUNT_PATH = "/opt/hadoop/conf";
     private static final String VOLUME = "hadoop-properties";
@@ -43,7 +44,7 @@ public final class HadoopConfStep implements DriverConfigurationStep {
 
     @Override
     public KubernetesDriverSpec configureDriver(KubernetesDriverSpec spec) {
-        Optional<String> existing = spec.driverSparkConf().get(CONFIG_MAP_NAME);
+        Optional<String> existing = KubernetesKeys.HADOOP_CONFIG_MAP_NAME.find(spec.driverSparkConf());
         if (existing.isEmpty() && localHadoopConfDir.isEmpty()) {
             return spec;
         }

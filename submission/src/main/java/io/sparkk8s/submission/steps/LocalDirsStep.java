@@ -3,6 +3,7 @@ package io.sparkk8s.submission.steps;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.config.catalogue.KubernetesKeys;
 import io.sparkk8s.submission.DriverConfigurationStep;
 import io.sparkk8s.submission.KubernetesDriverSpec;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class LocalDirsStep implements DriverConfigurationStep {
         if (dirs.isEmpty()) {
             dirs = List.of(DEFAULT_DIR);
         }
-        boolean tmpfs = ConfValues.bool(conf, "spark.kubernetes.local.dirs.tmpfs", false);
+        boolean tmpfs = KubernetesKeys.LOCAL_DIRS_TMPFS.get(conf);
         PodBuilder pod = new PodBuilder().withNewSpec().endSpec();
         for (int i = 0; i < dirs.size(); i++) {
             String volume = VOLUME_PREFIX + (i + 1);

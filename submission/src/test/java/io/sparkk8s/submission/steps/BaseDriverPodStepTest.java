@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest.ApplicationType;
 import io.sparkk8s.submission.DriverResourceNames;
@@ -116,7 +117,7 @@ class BaseDriverPodStepTest {
     })
     void badValuesNameTheKeyAndTheValue(String key, String value) {
         assertThatThrownBy(() -> run(ApplicationType.JAVA, Map.of(key, value)))
-            .isInstanceOf(SubmissionConfigurationException.class)
+            .isInstanceOf(InvalidConfigurationException.class)
             .hasMessageStartingWith(key + ": ")
             .hasMessageContaining(value);
     }
