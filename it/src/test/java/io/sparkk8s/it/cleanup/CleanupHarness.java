@@ -15,7 +15,9 @@ import io.sparkk8s.staging.store.NewBundle;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,8 @@ final class CleanupHarness implements AutoCloseable {
     final CleanupCounters metrics = new CleanupCounters();
     /** Every bundle the cleaner deletes, in order. */
     final LinkedBlockingQueue<StagedResourcesCleaner.BundleDeleted> deleted = new LinkedBlockingQueue<>();
+    /** When the cleaner reported each deletion ({@link System#nanoTime()}), by bundle id. */
+    final Map<String, Long> deletedAtNanos = new ConcurrentHashMap<>();
     final ActorRef<StagedResourcesCleaner.Command> cleaner;
     private final ActorRef<Object> parent;
     private final Materializer materializer;
@@ -68,6 +72,7 @@ final class CleanupHarness implements AutoCloseable {
                 new BlobStoreStagedBundles(store), watcher, CLEANER_SETTINGS, Clock.systemUTC(), metrics), "cleaner");
             ActorRef<StagedResourcesCleaner.BundleDeleted> listener = ctx.spawn(
                 Behaviors.<StagedResourcesCleaner.BundleDeleted>receiveMessage(d -> {
+                    deletedAtNanos.put(d.entry().id(), System.nanoTime());
                     deleted.add(d);
                     return Behaviors.same();
                 }), "deletions");
