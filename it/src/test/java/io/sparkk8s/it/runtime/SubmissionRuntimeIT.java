@@ -21,6 +21,9 @@ import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,6 +243,42 @@ class SubmissionRuntimeIT {
                 .allMatch(h -> labelled(admin, ns, h.submissionId()).isEmpty()));
             LOG.info("{} submissions ran to their ends in {} ms", total,
                 Duration.between(started, Instant.now()).toMillis());
+        }
+    }
+
+    @Test
+    void theJavaApiDocumentExampleSubmitsAndFollowsTheDriverToItsEnd(KubernetesTestContext ctx) throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder()
+            .kubernetesClient(ctx.client()).build();
+            PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            CompletableFuture<SubmissionStatus> example = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return SubmitSparkPi.run(submitter, ctx.namespace(), out);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> !ctx.client().pods().inNamespace(ctx.namespace())
+                .list().getItems().isEmpty());
+            Pod pod = ctx.client().pods().inNamespace(ctx.namespace()).list().getItems().get(0);
+            SubmissionHandle handle = new SubmissionHandle(pod.getMetadata().getLabels().get("spark-app-selector"),
+                ctx.namespace(), pod.getMetadata().getName(), pod.getMetadata().getUid());
+            await().atMost(Duration.ofSeconds(60)).until(() -> output.toString(StandardCharsets.UTF_8)
+                .contains("PENDING"));
+            setPhase(ctx.client(), handle, "Running", null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> output.toString(StandardCharsets.UTF_8)
+                .contains("RUNNING"));
+            setPhase(ctx.client(), handle, "Succeeded", 0);
+
+            SubmissionStatus end = example.get(60, TimeUnit.SECONDS);
+            assertThat(end.state()).isEqualTo(SubmissionState.SUCCEEDED);
+            assertThat(end.exitCode()).contains(0);
+            List<String> lines = output.toString(StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines.get(0)).startsWith("submitted " + handle.submissionId() + " as " + ctx.namespace() + "/");
+            assertThat(lines).anyMatch(l -> l.contains(": RUNNING")).last().asString()
+                .contains(": SUCCEEDED, exit code 0, Completed");
         }
     }
 
