@@ -102,7 +102,6 @@ public final class SubmissionCli implements Callable<Integer> {
             KubernetesClientApplication application = new KubernetesClientApplication(out, err, env);
             if (command instanceof SparkSubmitCommand.Help help) {
                 out.print(help.usage());
-                out.println(exitCodes());
                 return EXIT_OK;
             }
             if (command instanceof SparkSubmitCommand.Version version) {
@@ -134,11 +133,6 @@ public final class SubmissionCli implements Callable<Integer> {
             out.flush();
             err.flush();
         }
-    }
-
-    private static String exitCodes() {
-        return "\nExit codes:\n  0   success\n  1   the application failed\n"
-            + "  2   bad usage (an option or configuration value is invalid)\n  3   cluster or API error";
     }
 
     /** {@code submit [spark-submit options] <resource> [app args]}: every argument goes to the parser. */

@@ -69,7 +69,7 @@ class SubmissionCliTest {
 
         assertThat(exit).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--driver-memory").contains("--kill")
-            .contains("3   cluster or API error");
+            .contains("cluster or API error");
     }
 
     @Test
