@@ -206,6 +206,20 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
         }
     }
 
+    /**
+     * The configuration of a client the submitter makes itself: kubeconfig or service account, the
+     * client's own retries off (the runtime retries with its own bounded backoff, and must see a 429
+     * to slow every submission down), and enough concurrent requests for {@code max-in-flight}.
+     */
+    static io.fabric8.kubernetes.client.Config ownClientConfig(SubmissionRuntimeSettings settings) {
+        io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        config.setRequestRetryBackoffLimit(0);
+        int concurrency = Math.max(settings.maxInFlight() * 4, config.getMaxConcurrentRequests());
+        config.setMaxConcurrentRequests(concurrency);
+        config.setMaxConcurrentRequestsPerHost(concurrency);
+        return config;
+    }
+
     /** Builds a {@link SparkKubernetesSubmitter}. */
     public static final class Builder {
         private KubernetesClient client;
@@ -224,8 +238,11 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
 
         /**
          * The client to talk to the API server with; the caller keeps ownership and closes it after
-         * the submitter. Default: a client built from kubeconfig / the pod's service account, closed
-         * by {@link SparkKubernetesSubmitter#close()}.
+         * the submitter. Default: a client built from kubeconfig / the pod's service account, with
+         * the client's own request retries off (the submitter retries, see the class comment) and
+         * {@code 4 × max-in-flight} concurrent requests, closed by {@link SparkKubernetesSubmitter#close()}.
+         * A client given here is used as it is: turn its retries off
+         * ({@code Config.setRequestRetryBackoffLimit(0)}) for 429s to slow the whole submitter down.
          */
         public Builder kubernetesClient(KubernetesClient value) {
             this.client = Objects.requireNonNull(value, "kubernetesClient");
@@ -319,7 +336,7 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
                 KubernetesOperations ops = operations;
                 if (ops == null) {
                     if (client == null) {
-                        ownedClient = new KubernetesClientBuilder().build();
+                        ownedClient = new KubernetesClientBuilder().withConfig(ownClientConfig(settings)).build();
                     }
                     ops = new Fabric8KubernetesOperations(client != null ? client : ownedClient);
                 }
