@@ -32,12 +32,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * owners do. One fabric8 shared informer per namespace and owner type with at least one watched
  * owner: started with the first owner there, stopped with the last.
  *
- * <p>The informer is the trigger, the API server is the judge. When an event (a deletion, a label
- * change, a relist after a lost watch, a reconnect) leaves an owner with no matching object in the
- * informer's cache, the watcher asks the API server directly, with a label-selector list, before it
- * reports {@link OwnerGone}. A list that fails (API server unreachable, forbidden) reports nothing
- * and is retried: absence of evidence is not evidence of absence. A namespace that is gone or
- * terminating is reported with {@link GoneReason#NAMESPACE_DELETED}.
+ * <p>Only evidence deletes. A definite deletion (or relabelling) event from a watching informer that
+ * leaves the cache without a match for an owner is evidence: the cache is then the namespace's state
+ * at that event's resourceVersion, and the owner is reported {@link OwnerGone} at once. In every other
+ * case (a deletion inferred by a relist after a lost watch, a reconnect, a new watch whose cache may
+ * lag behind the pod that just downloaded the bundle) the watcher asks the API server with a
+ * label-selector list first. A list that fails (API server unreachable, forbidden) reports nothing and
+ * is retried: absence of evidence is not evidence of absence. A namespace that is gone or terminating
+ * (seen by a cluster-wide namespace informer, or by the confirming list) is reported with
+ * {@link GoneReason#NAMESPACE_DELETED}.
  *
  * <p>All fabric8 calls that can block run on the executor given at creation; informer callbacks
  * only send messages to this actor. The state of every informer is published in
@@ -79,7 +82,8 @@ public final class OwnerWatcher {
      * @param owner the owner that is gone
      * @param reason whether its objects were deleted or its whole namespace
      * @param observedAt when the watcher first saw the event that led to this (for latency metrics)
-     * @param confirmedAt when the confirming list was sent; bundles used after it may have a new owner
+     * @param confirmedAt when the evidence was taken: the confirming list was sent, or the deletion event
+     *     that left the informer's cache without a match was handled
      */
     public record OwnerGone(StagedResourcesOwner owner, GoneReason reason, Instant observedAt, Instant confirmedAt)
         implements OwnerEvent {
@@ -105,9 +109,23 @@ public final class OwnerWatcher {
     private record InformerError(Key key, SharedIndexInformer<?> informer, Throwable error) implements Command {
     }
 
-    /** An object's labels changed or it was deleted ({@code newLabels} empty). */
+    /**
+     * An object's labels changed or it was deleted ({@code newLabels} empty); {@code definite} unless it is
+     * a deletion inferred by a relist (final state unknown).
+     */
     private record ObjectChanged(Key key, SharedIndexInformer<?> informer, Map<String, String> oldLabels,
-        Optional<Map<String, String>> newLabels) implements Command {
+        Optional<Map<String, String>> newLabels, boolean definite) implements Command {
+    }
+
+    /** A namespace was deleted (or vanished from a relist). */
+    private record NamespaceDeleted(String namespace) implements Command {
+    }
+
+    private record NamespacesSynced(SharedIndexInformer<Namespace> informer) implements Command {
+    }
+
+    private record NamespaceInformerError(SharedIndexInformer<Namespace> informer, Throwable error)
+        implements Command {
     }
 
     private enum CheckConnections implements Command {
@@ -170,6 +188,10 @@ public final class OwnerWatcher {
         private final Map<Key, Watched> informers = new HashMap<>();
         /** Owners with a confirming list in flight, and whether another one is needed after it. */
         private final Map<StagedResourcesOwner, Boolean> confirming = new HashMap<>();
+        /** Namespaces of the cluster, while any owner is watched; tells a deleted namespace apart. */
+        private SharedIndexInformer<Namespace> namespaces;
+        private boolean namespacesSynced;
+        private boolean namespacesFailing;
 
         Running(ActorContext<Command> ctx, TimerScheduler<Command> timers, KubernetesClient client,
             Executor blockingIo, OwnerWatcherSettings settings, Clock clock, OwnerWatchHealth health) {
@@ -190,16 +212,33 @@ public final class OwnerWatcher {
                 .onMessage(InformerStartFailed.class, this::onStartFailed)
                 .onMessage(InformerError.class, this::onInformerError)
                 .onMessage(ObjectChanged.class, this::onObjectChanged)
+                .onMessage(NamespaceDeleted.class, this::onNamespaceDeleted)
+                .onMessage(NamespacesSynced.class, msg -> {
+                    namespacesSynced = msg.informer() == namespaces;
+                    namespacesFailing = false;
+                    return Behaviors.same();
+                })
+                .onMessage(NamespaceInformerError.class, msg -> {
+                    if (msg.informer() == namespaces && !namespacesFailing) {
+                        namespacesFailing = true;
+                        ctx.getLog().warn("owner watcher: cannot list/watch namespaces ({}){}; every owner deletion"
+                            + " is confirmed with the API server instead", msg.error().toString(),
+                            isForbidden(msg.error()) ? " - grant list and watch on namespaces, see"
+                                + " deploy/staging-server-rbac.yaml" : "");
+                    }
+                    return Behaviors.same();
+                })
                 .onMessage(CheckConnections.class, msg -> onCheckConnections())
                 .onMessage(Confirmed.class, this::onConfirmed)
                 .onMessage(ConfirmFailed.class, this::onConfirmFailed)
                 .onMessage(RetryConfirm.class, msg -> {
-                    check(msg.owner(), msg.observedAt());
+                    check(msg.owner(), msg.observedAt(), false);
                     return Behaviors.same();
                 })
                 .onSignal(PostStop.class, signal -> {
                     informers.forEach((key, watched) -> stopInformer(key, watched));
                     informers.clear();
+                    stopNamespaceInformer();
                     return Behaviors.same();
                 })
                 .build();
@@ -221,6 +260,9 @@ public final class OwnerWatcher {
             }
             boolean added = subscribers.computeIfAbsent(owner, o -> new LinkedHashSet<>()).add(msg.replyTo());
             Watched watched = informers.get(key);
+            if (namespaces == null) {
+                startNamespaceInformer();
+            }
             if (watched == null) {
                 watched = new Watched(startInformer(key), clock.instant());
                 informers.put(key, watched);
@@ -228,7 +270,8 @@ public final class OwnerWatcher {
             watched.owners.add(owner);
             publish(key, watched);
             if (added) {
-                check(owner, clock.instant());
+                // The cache may not have the pod that just downloaded the bundle yet: ask the API server.
+                check(owner, clock.instant(), false);
             }
             return Behaviors.same();
         }
@@ -248,6 +291,9 @@ public final class OwnerWatcher {
                 if (watched.owners.isEmpty()) {
                     informers.remove(key);
                     stopInformer(key, watched);
+                    if (informers.isEmpty()) {
+                        stopNamespaceInformer();
+                    }
                 } else {
                     publish(key, watched);
                 }
@@ -283,13 +329,14 @@ public final class OwnerWatcher {
                     Map<String, String> before = labels(oldObj);
                     Map<String, String> after = labels(newObj);
                     if (!before.equals(after)) {
-                        self.tell(new ObjectChanged(key, informer, before, Optional.of(after)));
+                        self.tell(new ObjectChanged(key, informer, before, Optional.of(after), true));
                     }
                 }
 
                 @Override
                 public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                    self.tell(new ObjectChanged(key, informer, labels(obj), Optional.empty()));
+                    self.tell(new ObjectChanged(key, informer, labels(obj), Optional.empty(),
+                        !deletedFinalStateUnknown));
                 }
             });
             return informer;
@@ -299,6 +346,66 @@ public final class OwnerWatcher {
             Map<String, String> labels = obj == null || obj.getMetadata() == null ? null
                 : obj.getMetadata().getLabels();
             return labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        private void startNamespaceInformer() {
+            ActorRef<Command> self = ctx.getSelf();
+            SharedIndexInformer<Namespace> informer = client.namespaces().runnableInformer(0);
+            informer.exceptionHandler((started, error) -> {
+                self.tell(new NamespaceInformerError(informer, error));
+                return true;
+            });
+            informer.addEventHandler(new ResourceEventHandler<Namespace>() {
+                @Override
+                public void onAdd(Namespace obj) {
+                    // A new namespace owns nothing yet.
+                }
+
+                @Override
+                public void onUpdate(Namespace oldObj, Namespace newObj) {
+                    // Terminating: its pods are deleted next, and their events drive the checks.
+                }
+
+                @Override
+                public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
+                    self.tell(new NamespaceDeleted(obj.getMetadata().getName()));
+                }
+            });
+            namespaces = informer;
+            namespacesSynced = false;
+            ctx.pipeToSelf(informer.start(), (ok, error) -> new NamespacesSynced(error == null ? informer : null));
+        }
+
+        private void stopNamespaceInformer() {
+            if (namespaces != null) {
+                blockingIo.execute(namespaces::stop);
+                namespaces = null;
+                namespacesSynced = false;
+            }
+        }
+
+        /**
+         * Whether the namespace informer shows {@code namespace} gone or terminating; empty if it cannot
+         * tell (not synced, or not watching).
+         */
+        private Optional<Boolean> namespaceGoneInCache(String namespace) {
+            if (namespaces == null || !namespacesSynced || !namespaces.isWatching()) {
+                return Optional.empty();
+            }
+            Namespace found = namespaces.getStore().getByKey(namespace);
+            return Optional.of(found == null || found.getMetadata().getDeletionTimestamp() != null);
+        }
+
+        private Behavior<Command> onNamespaceDeleted(NamespaceDeleted msg) {
+            Instant now = clock.instant();
+            for (Map.Entry<Key, Watched> entry : informers.entrySet()) {
+                if (entry.getKey().namespace().equals(msg.namespace())) {
+                    for (StagedResourcesOwner owner : List.copyOf(entry.getValue().owners)) {
+                        check(owner, now, false);
+                    }
+                }
+            }
+            return Behaviors.same();
         }
 
         private void stopInformer(Key key, Watched watched) {
@@ -387,7 +494,7 @@ public final class OwnerWatcher {
                 boolean matchedBefore = owner.isOwnedBy(msg.key().namespace(), msg.oldLabels());
                 boolean matchesNow = msg.newLabels().map(l -> owner.isOwnedBy(msg.key().namespace(), l)).orElse(false);
                 if (matchedBefore && !matchesNow) {
-                    check(owner, now);
+                    check(owner, now, msg.definite() && watched.informer.isWatching());
                 }
             }
             return Behaviors.same();
@@ -418,12 +525,18 @@ public final class OwnerWatcher {
         private void reconcile(Watched watched) {
             Instant now = clock.instant();
             for (StagedResourcesOwner owner : List.copyOf(watched.owners)) {
-                check(owner, now);
+                check(owner, now, false);
             }
         }
 
-        /** Asks the API server about {@code owner} if the informer's cache has no object for it. */
-        private void check(StagedResourcesOwner owner, Instant observedAt) {
+        /**
+         * Decides whether {@code owner} is gone when the informer's cache has no object for it. After a
+         * definite deletion event of a watching informer the cache is the state of the namespace at that
+         * event's resourceVersion, so it is evidence: the owner is reported gone at once (if the namespace
+         * informer can say whether the namespace is going too). In every other case (a deletion inferred
+         * by a relist, a new watch, a reconnect, a retry) the API server is asked first.
+         */
+        private void check(StagedResourcesOwner owner, Instant observedAt, boolean cacheIsEvidence) {
             if (!subscribers.containsKey(owner)) {
                 return;
             }
@@ -438,6 +551,12 @@ public final class OwnerWatcher {
             }
             if (confirming.containsKey(owner)) {
                 confirming.put(owner, true);
+                return;
+            }
+            Optional<Boolean> namespaceGone = namespaceGoneInCache(owner.ownerNamespace());
+            if (cacheIsEvidence && namespaceGone.isPresent()) {
+                Instant now = clock.instant();
+                reportGone(owner, namespaceGone.get(), observedAt, now);
                 return;
             }
             confirming.put(owner, false);
@@ -471,14 +590,23 @@ public final class OwnerWatcher {
                 return Behaviors.same();
             }
             if (!msg.present()) {
-                GoneReason reason = msg.namespaceGone() ? GoneReason.NAMESPACE_DELETED : GoneReason.OWNER_DELETED;
-                ctx.getLog().info("owner watcher: owner {} is gone ({})", msg.owner(), reason);
-                OwnerGone gone = new OwnerGone(msg.owner(), reason, msg.observedAt(), msg.confirmedAt());
-                refs.forEach(ref -> ref.tell(gone));
+                reportGone(msg.owner(), msg.namespaceGone(), msg.observedAt(), msg.confirmedAt());
             } else if (again) {
-                check(msg.owner(), msg.observedAt());
+                check(msg.owner(), msg.observedAt(), false);
             }
             return Behaviors.same();
+        }
+
+        private void reportGone(StagedResourcesOwner owner, boolean namespaceGone, Instant observedAt,
+            Instant confirmedAt) {
+            Set<ActorRef<OwnerEvent>> refs = subscribers.get(owner);
+            if (refs == null) {
+                return;
+            }
+            GoneReason reason = namespaceGone ? GoneReason.NAMESPACE_DELETED : GoneReason.OWNER_DELETED;
+            ctx.getLog().info("owner watcher: owner {} is gone ({})", owner, reason);
+            OwnerGone gone = new OwnerGone(owner, reason, observedAt, confirmedAt);
+            refs.forEach(ref -> ref.tell(gone));
         }
 
         private Behavior<Command> onConfirmFailed(ConfirmFailed msg) {
