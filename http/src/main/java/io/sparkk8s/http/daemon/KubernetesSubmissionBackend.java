@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's backend on a real cluster: submits through {@link SparkKubernetesSubmitter}; reads
@@ -42,6 +44,8 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     /** Label holding the digest of a submission's idempotency key. */
     public static final String IDEMPOTENCY_LABEL = "spark-k8s.io/idempotency-key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesSubmissionBackend.class);
 
     private final SparkKubernetesSubmitter submitter;
     private final KubernetesClient client;
@@ -114,7 +118,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
                     && known.get().state() == SubmissionState.SUBMITTED) {
                     return CompletableFuture.completedFuture(known);
                 }
-                return blockingCall(() -> driverPods(namespaces, Map.of(DriverLabelsStep.APP_ID_LABEL, id)))
+                return blockingCall(() -> driverPods(namespaces, Map.of(DriverLabelsStep.APP_ID_LABEL, id), true))
                     .thenApply(pods -> pods.stream().findFirst().map(KubernetesSubmissionBackend::status)
                         .or(() -> known.filter(k -> namespaces.contains("*") || namespaces.contains(k.namespace()))));
             });
@@ -122,7 +126,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     @Override
     public CompletionStage<Page> list(Query query) {
-        return blockingCall(() -> driverPods(query.namespaces(), query.labels())).thenApply(pods -> {
+        return blockingCall(() -> driverPods(query.namespaces(), query.labels(), false)).thenApply(pods -> {
             List<Paging.Keyed<SubmissionStatus>> keyed = new ArrayList<>();
             for (Pod pod : pods) {
                 SubmissionStatus s = status(pod);
@@ -189,15 +193,28 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         return blockingCall(() -> client.getKubernetesVersion() != null).exceptionally(e -> false);
     }
 
-    private List<Pod> driverPods(Set<String> namespaces, Map<String, String> labels) {
+    /**
+     * The driver pods with {@code labels} in {@code namespaces}. With {@code skipForbidden}, a namespace
+     * the daemon may not read holds none of its submissions (looking up one id); otherwise the 403 goes
+     * to the caller, who asked about that namespace and should learn that the daemon lacks the rights.
+     */
+    private List<Pod> driverPods(Set<String> namespaces, Map<String, String> labels, boolean skipForbidden) {
         List<Pod> pods = new ArrayList<>();
         if (namespaces.contains("*")) {
             pods.addAll(client.pods().inAnyNamespace().withLabels(labels)
                 .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
         } else {
             for (String ns : namespaces) {
-                pods.addAll(client.pods().inNamespace(ns).withLabels(labels)
-                    .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
+                try {
+                    pods.addAll(client.pods().inNamespace(ns).withLabels(labels)
+                        .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
+                } catch (KubernetesClientException e) {
+                    if (!skipForbidden || e.getCode() != 403) {
+                        throw e;
+                    }
+                    LOG.warn("the daemon may not list pods in namespace {} (see deploy/daemon/rbac.yaml);"
+                        + " a token names it: {}", ns, e.getMessage());
+                }
             }
         }
         return pods;

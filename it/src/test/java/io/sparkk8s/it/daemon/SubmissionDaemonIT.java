@@ -1,0 +1,220 @@
+package io.sparkk8s.it.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
+import io.sparkk8s.http.daemon.BearerTokens;
+import io.sparkk8s.http.daemon.DaemonMetrics;
+import io.sparkk8s.http.daemon.DaemonSettings;
+import io.sparkk8s.http.daemon.KubernetesSubmissionBackend;
+import io.sparkk8s.http.daemon.SubmissionDaemon;
+import io.sparkk8s.http.daemon.SubmissionTranslator;
+import io.sparkk8s.it.KubernetesApiServerExtension;
+import io.sparkk8s.it.KubernetesTestContext;
+import io.sparkk8s.submission.cli.SubmissionCli;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The daemon against the real API server, running as the ServiceAccount of {@code deploy/daemon/rbac.yaml}
+ * with exactly the rights that manifest grants: submit, get, list, idempotent retry, events, kill;
+ * a second replica and the CLI see the same submissions.
+ */
+@ExtendWith(KubernetesApiServerExtension.class)
+class SubmissionDaemonIT {
+
+    private static final ActorSystem<Void> SYSTEM = ActorSystem.create(Behaviors.empty(), "daemon-it");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "it-token-4f9c2a7e";
+    private static final String OTHER_TOKEN = "it-token-other-1b3d";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @AfterAll
+    static void shutdown() {
+        SYSTEM.terminate();
+    }
+
+    /** One daemon replica: its own submitter and client, as the ServiceAccount. */
+    private record Replica(SubmissionDaemon daemon, SparkKubernetesSubmitter submitter, KubernetesClient client,
+        URI base) implements AutoCloseable {
+
+        static Replica start(KubernetesTestContext ctx, KubernetesClient client) throws Exception {
+            var tokens = BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace(), OTHER_TOKEN + " elsewhere"),
+                "test");
+            SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
+                .kubernetesClient(client).build();
+            DaemonMetrics metrics = new DaemonMetrics();
+            DaemonSettings settings = DaemonSettings.fromConfig(SYSTEM.settings().config())
+                .withBinding("127.0.0.1", 0);
+            SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, settings,
+                new KubernetesSubmissionBackend(submitter, client,
+                    SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
+                new SubmissionTranslator("k8s://" + ctx.masterUrl()), () -> tokens, metrics)
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new Replica(daemon, submitter, client, URI.create("http://127.0.0.1:"
+                + daemon.binding().localAddress().getPort()));
+        }
+
+        HttpResponse<String> send(String method, String path, String token, String body, String... headers)
+            throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Override
+        public void close() throws Exception {
+            daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            submitter.close();
+        }
+    }
+
+    private static String body(KubernetesTestContext ctx, String name) {
+        return "{\"name\":\"" + name + "\",\"namespace\":\"" + ctx.namespace() + "\",\"mainClass\":"
+            + "\"org.apache.spark.examples.SparkPi\",\"primaryResource\":"
+            + "\"local:///opt/spark/examples/jars/spark-examples.jar\",\"args\":[\"1000\"],\"conf\":{"
+            + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\"}}";
+    }
+
+    @Test
+    void submitsReadsRetriesWatchesAndKillsWithTheDeployedRightsOnly(KubernetesTestContext ctx) throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica daemon = Replica.start(ctx, asDaemon)) {
+            HttpResponse<String> created = daemon.send("POST", "/v1/submissions", TOKEN, body(ctx, "daemon-pi"),
+                "Idempotency-Key", "nightly-2026-11-25");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode submission = JSON.readTree(created.body());
+            String id = submission.get("id").asText();
+            Pod pod = ctx.client().pods().inNamespace(ctx.namespace()).withName(submission.get("driverPodName")
+                .asText()).get();
+            assertThat(pod.getMetadata().getLabels()).containsEntry("spark-app-selector", id)
+                .containsEntry("spark-role", "driver").containsKey(KubernetesSubmissionBackend.IDEMPOTENCY_LABEL);
+
+            HttpResponse<String> retried = daemon.send("POST", "/v1/submissions", TOKEN, body(ctx, "daemon-pi"),
+                "Idempotency-Key", "nightly-2026-11-25");
+            assertThat(retried.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(retried.body()).get("id").asText()).isEqualTo(id);
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
+                .getItems()).hasSize(1);
+
+            JsonNode got = JSON.readTree(daemon.send("GET", "/v1/submissions/" + id, TOKEN, null).body());
+            assertThat(got.get("state").asText()).isEqualTo("PENDING");
+            assertThat(got.get("name").asText()).isEqualTo("daemon-pi");
+            JsonNode list = JSON.readTree(daemon.send("GET", "/v1/submissions?state=PENDING", TOKEN, null).body());
+            assertThat(list.get("items")).extracting(n -> n.get("id").asText()).containsExactly(id);
+            assertThat(daemon.send("GET", "/v1/submissions/" + id, OTHER_TOKEN, null).statusCode()).isEqualTo(404);
+            assertThat(daemon.send("POST", "/v1/submissions", OTHER_TOKEN, body(ctx, "x"), new String[0])
+                .statusCode()).isEqualTo(403);
+
+            CompletableFuture<List<String>> events = CompletableFuture.supplyAsync(() -> readEvents(daemon, id));
+            HttpResponse<String> killed = daemon.send("DELETE", "/v1/submissions/" + id, TOKEN, null);
+            assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+            assertThat(JSON.readTree(killed.body()).get("state").asText()).isEqualTo("KILLED");
+            assertThat(events.get(60, TimeUnit.SECONDS)).last().isEqualTo("KILLED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ctx.client().pods().inNamespace(ctx.namespace())
+                .withName(pod.getMetadata().getName()).get() == null);
+        }
+    }
+
+    @Test
+    void aSecondReplicaAndTheCliSeeTheSameSubmissions(KubernetesTestContext ctx) throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica first = Replica.start(ctx, asDaemon);
+            Replica second = Replica.start(ctx, asDaemon)) {
+            String id = JSON.readTree(first.send("POST", "/v1/submissions", TOKEN, body(ctx, "shared-pi")).body())
+                .get("id").asText();
+            JsonNode seen = JSON.readTree(second.send("GET", "/v1/submissions/" + id, TOKEN, null).body());
+            assertThat(seen.get("state").asText()).isEqualTo("PENDING");
+
+            int status = SubmissionCli.run(Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME",
+                "/nonexistent"), "status", ctx.namespace() + ":" + seen.get("driverPodName").asText(), "--master",
+                "k8s://" + ctx.masterUrl());
+            assertThat(status).isZero();
+
+            Map<String, String> env = Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent");
+            int submitted = SubmissionCli.run(env, "submit", "--master", "k8s://" + ctx.masterUrl(),
+                "--deploy-mode", "cluster", "--name", "cli-pi",
+                "--class", "org.apache.spark.examples.SparkPi",
+                "--conf", "spark.kubernetes.namespace=" + ctx.namespace(),
+                "--conf", "spark.kubernetes.container.image=apache/spark:3.5.1",
+                "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+                "local:///opt/spark/examples/jars/spark-examples.jar");
+            assertThat(submitted).isZero();
+            JsonNode all = JSON.readTree(second.send("GET", "/v1/submissions", TOKEN, null).body());
+            assertThat(all.get("items")).hasSize(2);
+            assertThat(all.get("items")).extracting(n -> n.get("driverPodName").asText())
+                .anyMatch(name -> name.startsWith("cli-pi"));
+        }
+    }
+
+    private static List<String> readEvents(Replica daemon, String id) {
+        try {
+            HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions/"
+                + id + "/events")).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            List<String> states = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith("data: ")) {
+                        states.add(JSON.readTree(line.substring(6)).get("state").asText());
+                    }
+                }
+            }
+            return states;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates the RBAC of deploy/daemon/rbac.yaml in the test namespace and returns a client of its account. */
+    private static KubernetesClient applyRbacAndLogIn(KubernetesTestContext ctx) throws Exception {
+        List<HasMetadata> items = DaemonManifestsIT.load(ctx, ctx.namespace()).stream()
+            .filter(i -> i instanceof ServiceAccount || i instanceof Role || i instanceof RoleBinding).toList();
+        assertThat(items).hasSize(3);
+        items.forEach(item -> ctx.client().resource(item).inNamespace(ctx.namespace()).create());
+        String account = items.stream().filter(i -> i instanceof ServiceAccount).findFirst().orElseThrow()
+            .getMetadata().getName();
+        String token = ctx.client().serviceAccounts().inNamespace(ctx.namespace()).withName(account)
+            .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+            .getStatus().getToken();
+        Config admin = Config.fromKubeconfig(Files.readString(ctx.kubeconfig()));
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+            .withMasterUrl(ctx.masterUrl()).withCaCertData(admin.getCaCertData()).withCaCertFile(admin.getCaCertFile())
+            .withOauthToken(token).withRequestRetryBackoffLimit(0).withNamespace(ctx.namespace()).build()).build();
+    }
+}
