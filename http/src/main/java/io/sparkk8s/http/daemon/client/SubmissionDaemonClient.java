@@ -1,0 +1,194 @@
+package io.sparkk8s.http.daemon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkk8s.http.daemon.SubmissionBody;
+import io.sparkk8s.http.daemon.SubmissionView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A thin client of the submission daemon's REST API, shaped like the in-process {@code
+ * SparkKubernetesSubmitter}: every call returns a {@link CompletionStage}; failures arrive as {@link
+ * DaemonClientException} carrying the daemon's status, error code and field.
+ *
+ * <pre>{@code
+ * SubmissionDaemonClient daemon = SubmissionDaemonClient.create(URI.create("http://daemon:10001"), token);
+ * SubmissionView s = daemon.submit(body, Optional.of("nightly-2026-11-25")).toCompletableFuture().join();
+ * daemon.watch(s.id(), status -> System.out.println(status.state()));
+ * }</pre>
+ */
+public final class SubmissionDaemonClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    private SubmissionDaemonClient(URI base, String token, HttpClient http, Duration timeout) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.token = Objects.requireNonNull(token, "token");
+        this.http = Objects.requireNonNull(http, "http");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** A client of the daemon at {@code base} (e.g. {@code https://daemon:10001}) presenting {@code token}. */
+    public static SubmissionDaemonClient create(URI base, String token) {
+        return create(base, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+            Duration.ofMinutes(2));
+    }
+
+    /**
+     * A client using {@code http} (for TLS settings, a proxy, an executor), each request bounded by
+     * {@code timeout} (except {@link #watch}, which lasts as long as the submission).
+     */
+    public static SubmissionDaemonClient create(URI base, String token, HttpClient http, Duration timeout) {
+        return new SubmissionDaemonClient(base, token, http, timeout);
+    }
+
+    /**
+     * Submits {@code body}. With an idempotency key, a retry returns the submission the first call made.
+     */
+    public CompletionStage<SubmissionView> submit(SubmissionBody body, Optional<String> idempotencyKey) {
+        HttpRequest.Builder request = request("/v1/submissions").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(write(body)));
+        idempotencyKey.ifPresent(k -> request.header("Idempotency-Key", k));
+        return call(request.build(), SubmissionView.class);
+    }
+
+    /** The current status of submission {@code id}. */
+    public CompletionStage<SubmissionView> status(String id) {
+        return call(request("/v1/submissions/" + encode(id)).GET().build(), SubmissionView.class);
+    }
+
+    /** Kills submission {@code id}; completes with its status after the kill. */
+    public CompletionStage<SubmissionView> kill(String id) {
+        return call(request("/v1/submissions/" + encode(id)).DELETE().build(), SubmissionView.class);
+    }
+
+    /**
+     * Every submission in {@code namespace} (all of the token's when empty) in one of {@code states}
+     * (any when empty), oldest first, following the pages (of the daemon's default page size).
+     */
+    public CompletionStage<List<SubmissionView>> list(Optional<String> namespace, List<String> states) {
+        return listFrom(namespace, states, Optional.empty(), new ArrayList<>());
+    }
+
+    private CompletionStage<List<SubmissionView>> listFrom(Optional<String> namespace, List<String> states,
+        Optional<String> pageToken, List<SubmissionView> acc) {
+        StringBuilder query = new StringBuilder("/v1/submissions?");
+        namespace.ifPresent(ns -> query.append("&namespace=").append(encode(ns)));
+        states.forEach(s -> query.append("&state=").append(encode(s)));
+        pageToken.ifPresent(t -> query.append("&pageToken=").append(encode(t)));
+        return call(request(query.toString()).GET().build(), JsonNode.class).thenCompose(page -> {
+            for (JsonNode item : page.get("items")) {
+                acc.add(JSON.convertValue(item, SubmissionView.class));
+            }
+            return page.has("nextPageToken")
+                ? listFrom(namespace, states, Optional.of(page.get("nextPageToken").asText()), acc)
+                : CompletableFuture.completedFuture(acc);
+        });
+    }
+
+    /** The last {@code tail} lines of the driver's log. */
+    public CompletionStage<String> log(String id, int tail) {
+        return http.sendAsync(request("/v1/submissions/" + encode(id) + "/log?tail=" + tail).GET().build(),
+            HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                if (r.statusCode() != 200) {
+                    throw failure(r.statusCode(), r.body());
+                }
+                return r.body();
+            });
+    }
+
+    /**
+     * Follows submission {@code id}: {@code onStatus} gets the current status and every change; the
+     * stage completes with the terminal status (or the last one seen if the stream ends early).
+     */
+    public CompletionStage<SubmissionView> watch(String id, Consumer<SubmissionView> onStatus) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/submissions/" + encode(id) + "/events"))
+            .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(r -> {
+            if (r.statusCode() != 200) {
+                String body;
+                try (Stream<String> lines = r.body()) {
+                    body = String.join("\n", lines.toList());
+                }
+                throw failure(r.statusCode(), body);
+            }
+            SubmissionView last = null;
+            try (Stream<String> lines = r.body()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.startsWith("data: ")) {
+                        last = read(line.substring(6).getBytes(StandardCharsets.UTF_8), SubmissionView.class);
+                        onStatus.accept(last);
+                    }
+                }
+            }
+            if (last == null) {
+                throw new DaemonClientException(200, "empty_stream", null, "the event stream ended without a status");
+            }
+            return last;
+        });
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Authorization", "Bearer " + token);
+    }
+
+    private <T> CompletionStage<T> call(HttpRequest request, Class<T> type) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+            if (r.statusCode() / 100 != 2) {
+                throw failure(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return read(r.body(), type);
+        });
+    }
+
+    private static DaemonClientException failure(int status, String body) {
+        try {
+            JsonNode error = JSON.readTree(body);
+            return new DaemonClientException(status, error.path("error").asText("unknown"),
+                error.hasNonNull("field") ? error.get("field").asText() : null, error.path("message").asText(body));
+        } catch (IOException e) {
+            return new DaemonClientException(status, "unknown", null, body);
+        }
+    }
+
+    private static <T> T read(byte[] body, Class<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the daemon's answer is not what its API documents", e);
+        }
+    }
+
+    private static byte[] write(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,102 @@
+package io.sparkk8s.http.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparkk8s.actors.api.SubmissionState;
+import io.sparkk8s.http.daemon.client.DaemonClientException;
+import io.sparkk8s.http.daemon.client.SubmissionDaemonClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The thin Java client against a real daemon on a loopback port. */
+class SubmissionDaemonClientTest {
+
+    static ActorSystem<Void> system;
+
+    @TempDir
+    Path dir;
+
+    DaemonTestServer server;
+    SubmissionDaemonClient client;
+
+    @BeforeAll
+    static void startSystem() {
+        system = ActorSystem.create(Behaviors.empty(), "daemon-client-test");
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        system.terminate();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new DaemonTestServer(system, dir);
+        client = SubmissionDaemonClient.create(server.base, DaemonTestServer.TEAM_A);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    static SubmissionBody pi(String memory) {
+        return new SubmissionBody("pi", "team-a", "org.apache.spark.examples.SparkPi", "local:///opt/app.jar",
+            List.of("10"), null, null, null, null, memory, null, null, null, null,
+            Map.of("spark.kubernetes.container.image", "apache/spark:3.5.3"));
+    }
+
+    @Test
+    void submitsReadsListsWatchesAndKills() {
+        SubmissionView submitted = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
+        SubmissionView again = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
+
+        assertThat(again.id()).isEqualTo(submitted.id());
+        assertThat(client.status(submitted.id()).toCompletableFuture().join().state()).isEqualTo("PENDING");
+        assertThat(client.list(Optional.of("team-a"), List.of()).toCompletableFuture().join())
+            .extracting(SubmissionView::id).containsExactly(submitted.id());
+        List<String> seen = new ArrayList<>();
+        SubmissionView last = client.watch(submitted.id(), s -> seen.add(s.state())).toCompletableFuture().join();
+        assertThat(seen).containsExactly("PENDING", "RUNNING", "SUCCEEDED");
+        assertThat(last.state()).isEqualTo("SUCCEEDED");
+        assertThat(client.log(submitted.id(), 2).toCompletableFuture().join()).isEqualTo("line 1\nline 2\n");
+        assertThat(client.kill(submitted.id()).toCompletableFuture().join().state()).isEqualTo("KILLED");
+        assertThat(server.backend.submissions.get(submitted.id()).state()).isEqualTo(SubmissionState.KILLED);
+    }
+
+    @Test
+    void listFollowsEveryPage() {
+        for (int i = 0; i < 23; i++) {
+            server.backend.add("spark-p" + i, "app", "team-a", SubmissionState.RUNNING);
+        }
+
+        assertThat(client.list(Optional.empty(), List.of("RUNNING")).toCompletableFuture().join()).hasSize(23);
+    }
+
+    @Test
+    void refusalsCarryTheStatusCodeAndField() {
+        assertThatThrownBy(() -> client.submit(pi("lots"), Optional.empty()).toCompletableFuture().join())
+            .isInstanceOf(CompletionException.class).cause().isInstanceOfSatisfying(DaemonClientException.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.field()).contains("driverMemory");
+            });
+        assertThatThrownBy(() -> client.status("spark-nope").toCompletableFuture().join()).cause()
+            .isInstanceOfSatisfying(DaemonClientException.class, e -> assertThat(e.error()).isEqualTo("not_found"));
+        assertThatThrownBy(() -> SubmissionDaemonClient.create(server.base, "wrong").status("x")
+            .toCompletableFuture().join()).cause()
+            .isInstanceOfSatisfying(DaemonClientException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+}
