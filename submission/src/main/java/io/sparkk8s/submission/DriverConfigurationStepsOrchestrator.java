@@ -53,8 +53,9 @@ public final class DriverConfigurationStepsOrchestrator {
     public List<DriverConfigurationStep> steps() {
         SparkConf conf = request.sparkConf();
         List<DriverConfigurationStep> steps = new ArrayList<>();
-        steps.add(new BaseDriverPodStep(names, request.applicationType()));
-        steps.add(new DriverLabelsStep(names.appId()));
+        steps.add(new BaseDriverPodStep(names, request.applicationType(),
+            request.proxyUser().orElse(environment.getOrDefault("USER", System.getProperty("user.name")))));
+        steps.add(new DriverLabelsStep(names.appId(), request.appName()));
         steps.add(new DriverCommandStep(request, names));
         steps.add(new DriverServiceStep(names));
         if (DriverKubernetesCredentialsStep.isNeeded(conf)) {

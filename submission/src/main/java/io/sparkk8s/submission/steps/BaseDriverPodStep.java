@@ -62,21 +62,25 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
 
     private final DriverResourceNames names;
     private final ApplicationType applicationType;
+    private final String sparkUser;
 
     /**
      * @param names the submission's names
      * @param applicationType decides the default memory overhead factor
+     * @param sparkUser the user the driver acts as ({@code SPARK_USER}): the proxy user, else the submitter
      */
-    public BaseDriverPodStep(DriverResourceNames names, ApplicationType applicationType) {
+    public BaseDriverPodStep(DriverResourceNames names, ApplicationType applicationType, String sparkUser) {
         this.names = names;
         this.applicationType = applicationType;
+        this.sparkUser = sparkUser;
     }
 
     @Override
     public KubernetesDriverSpec configureDriver(KubernetesDriverSpec spec) {
         SparkConf conf = spec.driverSparkConf();
         long memoryMiB = SparkKeys.DRIVER_MEMORY.get(conf);
-        long podMemoryMiB = memoryMiB + overheadMiB(conf, memoryMiB);
+        double factor = overheadFactor(conf);
+        long podMemoryMiB = memoryMiB + overheadMiB(conf, memoryMiB, factor);
         String cores = KubernetesKeys.DRIVER_REQUEST_CORES.find(conf)
             .orElse(Integer.toString(SparkKeys.DRIVER_CORES.get(conf)));
         validateCpu(REQUEST_CORES, cores);
@@ -85,7 +89,7 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
             .withName(DRIVER_CONTAINER_NAME)
             .withImage(image(conf))
             .withImagePullPolicy(pullPolicy(conf))
-            .withEnv(env(conf))
+            .withEnv(env(conf, sparkUser, names.appId()))
             .addNewPort().withName("driver-rpc-port").withContainerPort(ConfValues.port(conf, DRIVER_PORT,
                 DEFAULT_DRIVER_PORT)).withProtocol("TCP").endPort()
             .addNewPort().withName("blockmanager").withContainerPort(ConfValues.port(conf, BLOCK_MANAGER_PORT,
@@ -119,6 +123,8 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
 
         Map<String, String> driverConf = new LinkedHashMap<>();
         driverConf.put("spark.app.id", names.appId());
+        // as upstream: executors size their overhead with the factor the driver used
+        driverConf.put("spark.kubernetes.memoryOverheadFactor", Double.toString(factor));
         driverConf.put(DriverResourceNames.NAMESPACE_KEY, names.namespace());
         driverConf.put(DriverResourceNames.DRIVER_POD_NAME_KEY, names.driverPodName());
         driverConf.put("spark.kubernetes.submitInDriver", "true");
@@ -129,15 +135,18 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
         return spec.addToDriverPod(driverPod).addToDriverContainer(driverContainer).addToDriverSparkConf(driverConf);
     }
 
-    private long overheadMiB(SparkConf conf, long memoryMiB) {
+    private double overheadFactor(SparkConf conf) {
+        // The catalogue's default factor (0.1) is for JVM applications; Python and R get 0.4 unless set.
+        boolean factorSet = SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.source(conf).isPresent();
+        return factorSet || applicationType == ApplicationType.JAVA
+            ? SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.get(conf) : 0.4;
+    }
+
+    private static long overheadMiB(SparkConf conf, long memoryMiB, double factor) {
         Optional<Long> overhead = SparkKeys.DRIVER_MEMORY_OVERHEAD.find(conf);
         if (overhead.isPresent()) {
             return overhead.get();
         }
-        // The catalogue's default factor (0.1) is for JVM applications; Python and R get 0.4 unless set.
-        boolean factorSet = SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.source(conf).isPresent();
-        double factor = factorSet || applicationType == ApplicationType.JAVA
-            ? SparkKeys.DRIVER_MEMORY_OVERHEAD_FACTOR.get(conf) : 0.4;
         long minimum = SparkKeys.DRIVER_MIN_MEMORY_OVERHEAD.get(conf);
         return Math.max((long) (factor * memoryMiB), minimum);
     }
@@ -163,8 +172,10 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
             .map(LocalObjectReference::new).toList();
     }
 
-    private static List<EnvVar> env(SparkConf conf) {
+    private static List<EnvVar> env(SparkConf conf, String sparkUser, String appId) {
         List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName("SPARK_USER").withValue(sparkUser).build());
+        env.add(new EnvVarBuilder().withName("SPARK_APPLICATION_ID").withValue(appId).build());
         conf.withPrefix(DRIVER_ENV_PREFIX).forEach((name, value) -> {
             if (!name.matches("[-._a-zA-Z][-._a-zA-Z0-9]*")) {
                 throw new SubmissionConfigurationException(DRIVER_ENV_PREFIX + name, "'" + name + "' is not a valid"

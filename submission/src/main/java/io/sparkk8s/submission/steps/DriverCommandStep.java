@@ -10,14 +10,17 @@ import io.sparkk8s.submission.KubernetesDriverSpec;
 import io.sparkk8s.submission.SubmissionConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The driver container's command, following the {@code apache/spark} image entrypoint's {@code
  * driver} contract: {@code driver --properties-file /opt/spark/conf/spark.properties --class <main>
- * <resource> <args...>}. Python applications run {@code org.apache.spark.deploy.PythonRunner}, R
- * applications {@code org.apache.spark.deploy.RRunner}. The properties file is the ConfigMap written by
- * {@link SparkConfConfigMapStep}, mounted at {@value #SPARK_CONF_DIR}.
+ * <resource> <args...>}, with a {@code local://} resource passed as given (the driver's spark-submit
+ * reads it) and a downloaded one as its path in the pod. Python applications run {@code
+ * org.apache.spark.deploy.PythonRunner}, R applications {@code org.apache.spark.deploy.RRunner}. The
+ * properties file is the ConfigMap written by {@link SparkConfConfigMapStep}, mounted at {@value
+ * #SPARK_CONF_DIR}.
  */
 public final class DriverCommandStep implements DriverConfigurationStep {
 
@@ -53,8 +56,8 @@ public final class DriverCommandStep implements DriverConfigurationStep {
                 downloadDir = DependencyPaths.filesDir(conf);
                 conf.get("spark.pyspark.python").ifPresent(p -> container.addNewEnv().withName("PYSPARK_PYTHON")
                     .withValue(p).endEnv());
-                conf.get("spark.pyspark.driver.python").ifPresent(p -> container.addNewEnv()
-                    .withName("PYSPARK_DRIVER_PYTHON").withValue(p).endEnv());
+                conf.get("spark.pyspark.driver.python").or(() -> conf.get("spark.pyspark.python"))
+                    .ifPresent(p -> container.addNewEnv().withName("PYSPARK_DRIVER_PYTHON").withValue(p).endEnv());
             }
             case R -> {
                 mainClass = "org.apache.spark.deploy.RRunner";
@@ -68,13 +71,15 @@ public final class DriverCommandStep implements DriverConfigurationStep {
         }
         List<String> args = new ArrayList<>(List.of("driver", "--properties-file",
             SPARK_CONF_DIR + "/" + SPARK_CONF_FILE, "--class", mainClass,
-            DependencyPaths.containerPath(resource, downloadDir)));
+            DependencyPaths.kind(resource) == DependencyPaths.Kind.CONTAINER_LOCAL ? resource
+                : DependencyPaths.containerPath(resource, downloadDir)));
         args.addAll(request.appArgs());
         container.withArgs(args)
             .addNewEnv().withName("SPARK_CONF_DIR").withValue(SPARK_CONF_DIR).endEnv()
             .addNewVolumeMount().withName(SPARK_CONF_VOLUME).withMountPath(SPARK_CONF_DIR).endVolumeMount();
         return spec
-            .addToDriverSparkConf(Map.of("spark.app.name", request.appName()))
+            .addToDriverSparkConf(Map.of("spark.app.name", request.appName(),
+                "spark.kubernetes.resource.type", request.applicationType().name().toLowerCase(Locale.ROOT)))
             .addToDriverContainer(container.build())
             .addToDriverPod(new PodBuilder().withNewSpec().addNewVolume().withName(SPARK_CONF_VOLUME)
                 .withNewConfigMap().withName(names.driverConfMapName()).addNewItem().withKey(SPARK_CONF_FILE)

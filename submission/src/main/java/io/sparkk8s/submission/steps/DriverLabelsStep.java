@@ -23,11 +23,24 @@ public final class DriverLabelsStep implements DriverConfigurationStep {
     /** Label that says which role (driver/executor) a pod plays. */
     public static final String ROLE_LABEL = "spark-role";
 
+    /** Label with the application's name, as upstream sets it (lower case, at most 63 characters). */
+    public static final String APP_NAME_LABEL = "spark-app-name";
+
     private final String appId;
+    private final String appName;
 
     /** @param appId the application id, e.g. {@code spark-1a2b3c}, used as {@code spark-app-selector} */
     public DriverLabelsStep(String appId) {
+        this(appId, null);
+    }
+
+    /**
+     * @param appId the application id, used as {@code spark-app-selector}
+     * @param appName the application name, for {@code spark-app-name}; null for none
+     */
+    public DriverLabelsStep(String appId, String appName) {
         this.appId = appId;
+        this.appName = appName;
     }
 
     @Override
@@ -42,6 +55,13 @@ public final class DriverLabelsStep implements DriverConfigurationStep {
         Map<String, String> labels = new LinkedHashMap<>(userLabels);
         labels.put(APP_ID_LABEL, appId);
         labels.put(ROLE_LABEL, "driver");
+        if (appName != null) {
+            String value = appName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9\\-._]", "-");
+            value = value.substring(0, Math.min(63, value.length())).replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+            if (!value.isEmpty()) {
+                labels.putIfAbsent(APP_NAME_LABEL, value);
+            }
+        }
         return spec.withDriverPod(new PodBuilder(spec.driverPod())
             .editOrNewMetadata()
             .addToLabels(labels)

@@ -98,7 +98,7 @@ class SubmissionCliTest {
         Pod pod = (Pod) resources.get(0);
         assertThat(pod.getSpec().getContainers().get(0).getArgs()).containsExactly("driver", "--properties-file",
             "/opt/spark/conf/spark.properties", "--class", "org.apache.spark.examples.SparkPi",
-            "/opt/spark/examples/jars/spark-examples.jar", "1000");
+            "local:///opt/spark/examples/jars/spark-examples.jar", "1000");
         assertThat(yaml).doesNotContain("very-secret").doesNotContain(java.util.Base64.getEncoder()
             .encodeToString("very-secret".getBytes(StandardCharsets.UTF_8)));
     }

@@ -27,7 +27,7 @@ class BaseDriverPodStepTest {
         all.putAll(conf);
         SparkConf sparkConf = SparkConf.of(all);
         DriverResourceNames names = DriverResourceNames.of(APP_ID, "Spark Pi", sparkConf);
-        return new BaseDriverPodStep(names, type).configureDriver(KubernetesDriverSpec.initial(sparkConf));
+        return new BaseDriverPodStep(names, type, "etl").configureDriver(KubernetesDriverSpec.initial(sparkConf));
     }
 
     @ParameterizedTest(name = "{0} with memory={1} overhead={2} factor={3} -> {4}")
@@ -90,11 +90,14 @@ class BaseDriverPodStepTest {
         assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("2"));
         assertThat(c.getResources().getLimits()).containsEntry("cpu", new Quantity("3"));
         assertThat(c.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(7078, 7079, 4040);
-        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("MODE", "SPARK_DRIVER_BIND_ADDRESS");
-        assertThat(c.getEnv().get(1).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        assertThat(c.getEnv()).extracting(EnvVar::getName).containsExactly("SPARK_USER", "SPARK_APPLICATION_ID",
+            "MODE", "SPARK_DRIVER_BIND_ADDRESS");
+        assertThat(c.getEnv().get(0).getValue()).isEqualTo("etl");
+        assertThat(c.getEnv().get(3).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
         assertThat(spec.driverSparkConf().asMap()).containsEntry("spark.app.id", APP_ID)
             .containsEntry("spark.kubernetes.driver.pod.name", "spark-pi-0123456789ab-driver")
-            .containsEntry("spark.driver.port", "7078");
+            .containsEntry("spark.driver.port", "7078")
+            .containsEntry("spark.kubernetes.memoryOverheadFactor", "0.1");
     }
 
     @Test
@@ -102,7 +105,7 @@ class BaseDriverPodStepTest {
         SparkConf conf = SparkConf.empty();
         DriverResourceNames names = DriverResourceNames.of(APP_ID, "pi", conf);
 
-        assertThatThrownBy(() -> new BaseDriverPodStep(names, ApplicationType.JAVA)
+        assertThatThrownBy(() -> new BaseDriverPodStep(names, ApplicationType.JAVA, "etl")
             .configureDriver(KubernetesDriverSpec.initial(conf)))
             .isInstanceOf(SubmissionConfigurationException.class)
             .hasMessageStartingWith("spark.kubernetes.container.image: ");

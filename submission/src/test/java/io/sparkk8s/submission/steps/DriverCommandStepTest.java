@@ -18,13 +18,13 @@ class DriverCommandStepTest {
     @ParameterizedTest
     @CsvSource({
         "local:///opt/spark/examples/jars/spark-examples.jar, org.apache.spark.examples.SparkPi,"
-            + " org.apache.spark.examples.SparkPi, /opt/spark/examples/jars/spark-examples.jar",
+            + " org.apache.spark.examples.SparkPi, local:///opt/spark/examples/jars/spark-examples.jar",
         "https://repo.example.com/app.jar, com.example.Main, com.example.Main, /var/spark-data/spark-jars/app.jar",
         "local:///opt/spark/examples/src/main/python/pi.py, , org.apache.spark.deploy.PythonRunner,"
-            + " /opt/spark/examples/src/main/python/pi.py",
+            + " local:///opt/spark/examples/src/main/python/pi.py",
         "/home/me/job.py, , org.apache.spark.deploy.PythonRunner, /var/spark-data/spark-files/job.py",
         "local:///opt/spark/examples/src/main/r/dataframe.R, , org.apache.spark.deploy.RRunner,"
-            + " /opt/spark/examples/src/main/r/dataframe.R",
+            + " local:///opt/spark/examples/src/main/r/dataframe.R",
     })
     void followsTheImageEntrypointsDriverContract(String resource, String mainClass, String expectedClass,
         String expectedPath) {
@@ -51,6 +51,7 @@ class DriverCommandStepTest {
 
         assertThat(spec.driverContainer().getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
             .contains("PYSPARK_PYTHON=python3", "PYSPARK_DRIVER_PYTHON=python3.11");
+        assertThat(spec.driverSparkConf().get("spark.kubernetes.resource.type")).contains("python");
     }
 
     @Test

@@ -32,6 +32,14 @@ class DriverLabelsStepTest {
     }
 
     @Test
+    void labelsTheAppNameAsUpstreamDoes() {
+        KubernetesDriverSpec out = new DriverLabelsStep("spark-1", "My Spark_Pi (nightly)")
+            .configureDriver(KubernetesDriverSpec.initial(SparkConf.empty()));
+
+        assertThat(out.driverPod().getMetadata().getLabels()).containsEntry("spark-app-name", "my-spark_pi--nightly");
+    }
+
+    @Test
     void onlyAddsToWhatEarlierStepsBuilt() {
         KubernetesDriverSpec in = new KubernetesDriverSpec(
             new PodBuilder().withNewMetadata().withName("driver").addToLabels("existing", "x").endMetadata()
