@@ -1,6 +1,7 @@
 package io.sparkk8s.it.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
 import io.sparkk8s.http.daemon.BearerTokens;
 import io.sparkk8s.http.daemon.DaemonMetrics;
@@ -150,6 +152,23 @@ class SubmissionDaemonIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> ctx.client().pods().inNamespace(ctx.namespace())
                 .withName(pod.getMetadata().getName()).get() == null);
         }
+    }
+
+    @Test
+    void theDeployedRightsGrantNothingBeyondSubmitting(KubernetesTestContext ctx) throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx)) {
+            assertForbidden(() -> asDaemon.secrets().inNamespace(ctx.namespace()).list());
+            assertForbidden(() -> asDaemon.pods().inNamespace("default").list());
+            assertForbidden(() -> asDaemon.apps().deployments().inNamespace(ctx.namespace()).list());
+            assertForbidden(() -> asDaemon.rbac().roles().inNamespace(ctx.namespace()).list());
+            assertForbidden(() -> asDaemon.namespaces().list());
+            assertForbidden(() -> asDaemon.serviceAccounts().inNamespace(ctx.namespace()).list());
+        }
+    }
+
+    private static void assertForbidden(Runnable call) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(403));
     }
 
     @Test
