@@ -143,6 +143,9 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      * independent watch. A slow consumer loses intermediate states, never the last one.
      */
     public Source<SubmissionStatus, NotUsed> watch(String submissionId) {
+        if (closed.get()) {
+            return Source.failed(new SubmissionRejectedException("the submitter is closed"));
+        }
         Source<SubmissionSupervisor.WatchEvent, org.apache.pekko.actor.ActorRef> events = Source.actorRef(
             msg -> msg == SubmissionSupervisor.WatchEnded.INSTANCE ? Optional.of(CompletionStrategy.draining())
                 : Optional.empty(),

@@ -159,7 +159,8 @@ public final class SubmissionSupervisor {
     }
 
     private static final class Entry {
-        private final SubmissionRequest request;
+        /** Kept only while queued: the child has it from then on. */
+        private SubmissionRequest request;
         private final DriverResourceNames names;
         private SubmissionStatus status;
         private ActorRef<SubmitReply> replyTo;
@@ -300,6 +301,7 @@ public final class SubmissionSupervisor {
                 entry.child = context.spawn(SubmissionActor.create(entry.request, entry.names, entry.status, runtime),
                     id);
                 context.watch(entry.child);
+                entry.request = null;
                 entry.inFlight = true;
                 inFlight++;
                 if (dispatchIntervalNanos > 0) {

@@ -54,7 +54,10 @@ class SparkKubernetesSubmitterTest {
 
         assertThat(ops.pods).containsKey(handle.namespace() + "/" + handle.driverPodName());
         assertThat(handle.submissionId()).matches("spark-[0-9a-f]{32}");
-        assertThat(await(submitter.status(handle.submissionId())).state()).isEqualTo(SubmissionState.PENDING);
+        assertThat(await(submitter.status(handle.submissionId())).state()).isIn(SubmissionState.SUBMITTED,
+            SubmissionState.PENDING);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> await(submitter.status(handle.submissionId())).state() == SubmissionState.PENDING);
         assertThat(await(submitter.list(SubmissionFilter.all()))).extracting(SubmissionStatus::submissionId)
             .containsExactly(handle.submissionId());
     }

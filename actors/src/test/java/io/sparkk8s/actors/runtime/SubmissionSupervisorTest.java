@@ -100,7 +100,8 @@ public class SubmissionSupervisorTest {
         assertThat(pod.getMetadata().getLabels()).containsEntry("spark-app-selector", id)
             .containsEntry("spark-role", "driver");
         assertThat(pod.getSpec().getContainers()).extracting(c -> c.getImage()).containsExactly("apache/spark:3.5.1");
-        assertThat(statusOf(supervisor, id).state()).isEqualTo(SubmissionState.PENDING);
+        org.awaitility.Awaitility.await().atMost(PATIENCE)
+            .until(() -> statusOf(supervisor, id).state() == SubmissionState.PENDING);
     }
 
     @Test
