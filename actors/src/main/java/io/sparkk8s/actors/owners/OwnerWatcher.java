@@ -142,6 +142,9 @@ public final class OwnerWatcher {
     private record RetryConfirm(StagedResourcesOwner owner, Instant observedAt) implements Command {
     }
 
+    private record RestartInformer(Key key, SharedIndexInformer<?> failed) implements Command {
+    }
+
     /**
      * A watcher over {@code client}.
      *
@@ -231,6 +234,7 @@ public final class OwnerWatcher {
                 .onMessage(CheckConnections.class, msg -> onCheckConnections())
                 .onMessage(Confirmed.class, this::onConfirmed)
                 .onMessage(ConfirmFailed.class, this::onConfirmFailed)
+                .onMessage(RestartInformer.class, this::onRestartInformer)
                 .onMessage(RetryConfirm.class, msg -> {
                     check(msg.owner(), msg.observedAt(), false);
                     return Behaviors.same();
@@ -441,11 +445,22 @@ public final class OwnerWatcher {
             Watched watched = current(msg.key(), msg.informer());
             if (watched != null) {
                 ctx.getLog().error("owner watcher: the {} informer of namespace {} stopped before its first sync ({});"
-                    + " bundles owned there are kept; starting a new one", msg.key().kind().type(),
-                    msg.key().namespace(), msg.error().toString());
+                    + " bundles owned there are kept; starting a new one in {}", msg.key().kind().type(),
+                    msg.key().namespace(), msg.error().toString(), settings.confirmRetryInterval());
+                changed(watched, Optional.of(msg.error().toString()));
+                publish(msg.key(), watched);
+                timers.startSingleTimer(msg.key(), new RestartInformer(msg.key(), msg.informer()),
+                    settings.confirmRetryInterval());
+            }
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onRestartInformer(RestartInformer msg) {
+            Watched watched = current(msg.key(), msg.failed());
+            if (watched != null) {
                 Watched restarted = new Watched(startInformer(msg.key()), clock.instant());
                 restarted.owners.addAll(watched.owners);
-                restarted.lastError = Optional.of(msg.error().toString());
+                restarted.lastError = watched.lastError;
                 informers.put(msg.key(), restarted);
                 publish(msg.key(), restarted);
             }
