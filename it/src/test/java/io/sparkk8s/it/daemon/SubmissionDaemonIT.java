@@ -135,6 +135,8 @@ class SubmissionDaemonIT {
             assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
                 .getItems()).hasSize(1);
 
+            HttpResponse<String> log = daemon.send("GET", "/v1/submissions/" + id + "/log?tail=10", TOKEN, null);
+            assertThat(log.statusCode()).as("pods/log is granted: %s", log.body()).isEqualTo(200);
             JsonNode got = JSON.readTree(daemon.send("GET", "/v1/submissions/" + id, TOKEN, null).body());
             assertThat(got.get("state").asText()).isEqualTo("PENDING");
             assertThat(got.get("name").asText()).isEqualTo("daemon-pi");
