@@ -174,9 +174,15 @@ public final class BaseDriverPodStep implements DriverConfigurationStep {
 
     private static List<EnvVar> env(SparkConf conf, String sparkUser, String appId) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVarBuilder().withName("SPARK_USER").withValue(sparkUser).build());
-        env.add(new EnvVarBuilder().withName("SPARK_APPLICATION_ID").withValue(appId).build());
-        conf.withPrefix(DRIVER_ENV_PREFIX).forEach((name, value) -> {
+        Map<String, String> userEnv = conf.withPrefix(DRIVER_ENV_PREFIX);
+        // the user's spark.kubernetes.driverEnv.* win, as upstream
+        if (!userEnv.containsKey("SPARK_USER")) {
+            env.add(new EnvVarBuilder().withName("SPARK_USER").withValue(sparkUser).build());
+        }
+        if (!userEnv.containsKey("SPARK_APPLICATION_ID")) {
+            env.add(new EnvVarBuilder().withName("SPARK_APPLICATION_ID").withValue(appId).build());
+        }
+        userEnv.forEach((name, value) -> {
             if (!name.matches("[-._a-zA-Z][-._a-zA-Z0-9]*")) {
                 throw new SubmissionConfigurationException(DRIVER_ENV_PREFIX + name, "'" + name + "' is not a valid"
                     + " environment variable name; use letters, digits, '_', '-' and '.', not starting with a digit");

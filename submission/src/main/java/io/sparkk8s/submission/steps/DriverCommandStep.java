@@ -2,6 +2,7 @@ package io.sparkk8s.submission.steps;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkk8s.config.KubernetesMasterUrl;
 import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.submission.DriverConfigurationStep;
@@ -78,7 +79,9 @@ public final class DriverCommandStep implements DriverConfigurationStep {
             .addNewEnv().withName("SPARK_CONF_DIR").withValue(SPARK_CONF_DIR).endEnv()
             .addNewVolumeMount().withName(SPARK_CONF_VOLUME).withMountPath(SPARK_CONF_DIR).endVolumeMount();
         return spec
-            .addToDriverSparkConf(Map.of("spark.app.name", request.appName(),
+            // the driver's own spark-submit reads the master from the properties file
+            .addToDriverSparkConf(Map.of("spark.master", KubernetesMasterUrl.PREFIX + request.master(),
+                "spark.app.name", request.appName(),
                 "spark.kubernetes.resource.type", request.applicationType().name().toLowerCase(Locale.ROOT)))
             .addToDriverContainer(container.build())
             .addToDriverPod(new PodBuilder().withNewSpec().addNewVolume().withName(SPARK_CONF_VOLUME)

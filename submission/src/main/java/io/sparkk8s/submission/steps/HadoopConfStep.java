@@ -57,6 +57,8 @@ public final class HadoopConfStep implements DriverConfigurationStep {
                 .build());
         }
         return result
+            // executors mount the same ConfigMap (upstream's key)
+            .addToDriverSparkConf(Map.of("spark.kubernetes.executor.hadoopConfigMapName", configMap))
             .addToDriverPod(new PodBuilder().withNewSpec().addNewVolume().withName(VOLUME).withNewConfigMap()
                 .withName(configMap).endConfigMap().endVolume().endSpec().build())
             .addToDriverContainer(new ContainerBuilder()

@@ -101,6 +101,14 @@ class BaseDriverPodStepTest {
     }
 
     @Test
+    void theUsersDriverEnvWinsOverTheDefaults() {
+        KubernetesDriverSpec spec = run(ApplicationType.JAVA, Map.of("spark.kubernetes.driverEnv.SPARK_USER", "svc"));
+
+        assertThat(spec.driverContainer().getEnv()).filteredOn(e -> e.getName().equals("SPARK_USER"))
+            .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("svc"));
+    }
+
+    @Test
     void missingImageNamesTheKey() {
         SparkConf conf = SparkConf.empty();
         DriverResourceNames names = DriverResourceNames.of(APP_ID, "pi", conf);

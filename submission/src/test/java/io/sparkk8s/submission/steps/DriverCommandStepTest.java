@@ -52,6 +52,8 @@ class DriverCommandStepTest {
         assertThat(spec.driverContainer().getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
             .contains("PYSPARK_PYTHON=python3", "PYSPARK_DRIVER_PYTHON=python3.11");
         assertThat(spec.driverSparkConf().get("spark.kubernetes.resource.type")).contains("python");
+        assertThat(spec.driverSparkConf().get("spark.master")).as("the driver's spark-submit needs it")
+            .contains("k8s://https://127.0.0.1:6443");
     }
 
     @Test

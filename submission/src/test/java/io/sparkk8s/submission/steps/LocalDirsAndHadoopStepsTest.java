@@ -60,6 +60,8 @@ class LocalDirsAndHadoopStepsTest {
             .containsExactly("HADOOP_CONF_DIR=/opt/hadoop/conf");
         assertThat(spec.driverPod().getSpec().getVolumes().get(0).getConfigMap().getName())
             .isEqualTo(map.getMetadata().getName());
+        assertThat(spec.driverSparkConf().get("spark.kubernetes.executor.hadoopConfigMapName"))
+            .contains(map.getMetadata().getName());
     }
 
     @Test
