@@ -11,6 +11,7 @@ import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionRejectedException;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
+import io.sparkk8s.actors.runtime.ApiError;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SubmissionRequest;
 import java.io.IOException;
@@ -246,8 +247,19 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                         + truncated.getMessage(), "body");
                 }
                 if (cause instanceof SubmissionFailedException failed) {
+                    if (failed.getCause() != null && ApiError.classify(failed.getCause()).isRetryable()) {
+                        // The API server was unreachable or overloaded through every retry: try again later.
+                        metrics.submission("unavailable", System.nanoTime() - started);
+                        return error(StatusCodes.SERVICE_UNAVAILABLE, "kubernetes_unavailable", failed.getMessage(),
+                            null).addHeader(RawHeader.create("Retry-After", "30"));
+                    }
                     metrics.submission("failed", System.nanoTime() - started);
                     return error(StatusCodes.UNPROCESSABLE_ENTITY, "submission_failed", failed.getMessage(), null);
+                }
+                if (cause instanceof java.util.concurrent.TimeoutException) {
+                    metrics.submission("timeout", System.nanoTime() - started);
+                    return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", "the submission did not complete in time;"
+                        + " retry with the same Idempotency-Key to get its outcome without submitting twice", null);
                 }
                 if (cause instanceof SubmissionRejectedException rejected) {
                     metrics.submission("rejected", System.nanoTime() - started);

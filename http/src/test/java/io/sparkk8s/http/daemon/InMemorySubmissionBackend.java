@@ -29,6 +29,7 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
     final Map<String, String> created = new ConcurrentHashMap<>();
     final AtomicInteger submits = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
+    volatile Throwable failNextSubmit;
 
     @Override
     public synchronized CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> key) {
@@ -36,6 +37,11 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
         if (key.isPresent() && idempotency.containsKey(ns + "/" + key.get())) {
             return CompletableFuture.completedFuture(new Submitted(submissions.get(idempotency.get(ns + "/"
                 + key.get())), false));
+        }
+        Throwable failure = failNextSubmit;
+        if (failure != null) {
+            failNextSubmit = null;
+            return CompletableFuture.failedFuture(failure);
         }
         submits.incrementAndGet();
         String id = "spark-" + UUID.randomUUID().toString().replace("-", "");

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sparkk8s.actors.api.SubmissionFailedException;
+import io.sparkk8s.actors.api.SubmissionRejectedException;
 import io.sparkk8s.actors.api.SubmissionState;
+import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.submit.SparkSubmitArguments;
 import java.net.Socket;
@@ -305,6 +309,29 @@ class SubmissionDaemonRoutesTest {
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).get("field").asText()).isEqualTo(field);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"connection refused,503,kubernetes_unavailable", "invalid pod,422,submission_failed",
+        "ask timeout,504,timeout", "queue full,503,busy"})
+    void aFailedSubmitSaysWhetherRetryingLaterCanHelp(String failure, int status, String error) throws Exception {
+        SubmissionStatus failed = new SubmissionStatus("spark-f", "pi", "team-a", "pi-driver", SubmissionState.FAILED,
+            Optional.empty(), Optional.of("SubmissionFailed"), Optional.of(failure), java.time.Instant.now());
+        server.backend.failNextSubmit = switch (failure) {
+            case "connection refused" -> new SubmissionFailedException(failed, new java.net.ConnectException(failure));
+            case "invalid pod" -> new SubmissionFailedException(failed, new KubernetesClientException(failure, 422,
+                null));
+            case "ask timeout" -> new java.util.concurrent.TimeoutException(failure);
+            default -> new SubmissionRejectedException(failure);
+        };
+
+        HttpResponse<String> r = server.post(DaemonTestServer.TEAM_A, VALID);
+
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo(error);
+        if (status == 503) {
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        }
     }
 
     @Test
