@@ -94,11 +94,32 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      * cluster is the submitter's client's; {@code request.master()} is not consulted.
      */
     public CompletionStage<SubmissionHandle> submit(SubmissionRequest request) {
+        return submit(request, DriverResourceNames.newAppId());
+    }
+
+    /**
+     * Submits {@code request} under an id of the caller's choosing, so that a scheduler can submit the
+     * same application again after a crash without creating it twice: the resources' names derive
+     * from the id, and objects that already exist with this id's {@code spark-app-selector} label are
+     * adopted rather than duplicated. Within one submitter an id can be submitted once.
+     *
+     * @param submissionId the application id: at most 63 lower-case letters, digits and '-', starting
+     *     and ending with a letter or digit (a label value and part of object names); {@code
+     *     spark-<32 hex>} like the generated ones is best
+     * @throws IllegalArgumentException naming {@code submissionId} when it is not such a value
+     */
+    public CompletionStage<SubmissionHandle> submit(SubmissionRequest request, String submissionId) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(submissionId, "submissionId");
+        if (submissionId.length() > 63 || !submissionId.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+            throw new IllegalArgumentException("submissionId '" + submissionId + "' is not valid: use at most 63"
+                + " lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. "
+                + DriverResourceNames.newAppId());
+        }
         if (closed.get()) {
             return CompletableFuture.failedFuture(new SubmissionRejectedException("the submitter is closed"));
         }
-        String id = DriverResourceNames.newAppId();
+        String id = submissionId;
         CompletionStage<SubmissionSupervisor.SubmitReply> reply = AskPattern.ask(supervisor,
             replyTo -> new SubmissionSupervisor.Submit(id, request, replyTo), settings.submitTimeout(),
             system.scheduler());

@@ -116,6 +116,26 @@ class SparkKubernetesSubmitterTest {
     }
 
     @Test
+    void aCallerChosenIdNamesTheResourcesAndCannotBeSubmittedTwice() throws Exception {
+        String id = "spark-0123456789abcdef0123456789abcdef";
+
+        SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of()), id));
+
+        assertThat(handle.submissionId()).isEqualTo(id);
+        assertThat(ops.pods.get(handle.namespace() + "/" + handle.driverPodName()).getMetadata().getLabels())
+            .containsEntry("spark-app-selector", id);
+        assertThatThrownBy(() -> await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of()), id)))
+            .cause().isInstanceOf(SubmissionRejectedException.class).hasMessageContaining("submitted already");
+    }
+
+    @Test
+    void anIdThatCannotBeALabelValueIsRefusedNamingTheParameter() {
+        assertThatThrownBy(() -> submitter.submit(SubmissionSupervisorTest.request("pi", Map.of()), "Spark_1"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("submissionId 'Spark_1'")
+            .hasMessageContaining("lower-case");
+    }
+
+    @Test
     void unknownIdsFailWithUnknownSubmissionException() {
         assertThatThrownBy(() -> await(submitter.status("spark-unknown"))).cause()
             .isInstanceOf(UnknownSubmissionException.class);
