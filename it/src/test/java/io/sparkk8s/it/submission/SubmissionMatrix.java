@@ -26,22 +26,24 @@ import java.util.concurrent.CompletableFuture;
  * the features users turn on (secrets, volumes, pod templates, credentials, labels, service
  * account, remote and local dependencies, Hadoop configuration).
  */
-final class SubmissionMatrix {
+public final class SubmissionMatrix {
 
     /** A feature a submission may use. */
-    enum Feature {
+    public enum Feature {
         SECRETS, VOLUMES, TEMPLATES, CREDENTIALS, LABELS, SERVICE_ACCOUNT, REMOTE_DEPENDENCIES, LOCAL_DEPENDENCIES,
         HADOOP, RESOURCES
     }
 
     /** The application kinds, with a primary resource from the apache/spark image. */
-    enum App {
+    public enum App {
         JAVA("local:///opt/spark/examples/jars/spark-examples.jar", "org.apache.spark.examples.SparkPi"),
         PYTHON("local:///opt/spark/examples/src/main/python/pi.py", null),
         R("local:///opt/spark/examples/src/main/r/dataframe.R", null);
 
-        final String resource;
-        final String mainClass;
+        /** The primary resource. */
+        public final String resource;
+        /** The main class, null for Python and R. */
+        public final String mainClass;
 
         App(String resource, String mainClass) {
             this.resource = resource;
@@ -55,7 +57,7 @@ final class SubmissionMatrix {
      * @param app the application kind
      * @param features what it uses
      */
-    record Case(App app, Set<Feature> features) {
+    public record Case(App app, Set<Feature> features) {
         @Override
         public String toString() {
             return app + " " + features;
@@ -66,7 +68,7 @@ final class SubmissionMatrix {
     }
 
     /** 36 cases: every application kind with every feature alone, then mixed combinations. */
-    static List<Case> cases() {
+    public static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         Feature[] all = Feature.values();
         for (App app : App.values()) {
@@ -90,7 +92,7 @@ final class SubmissionMatrix {
     }
 
     /** The request of {@code c} in {@code namespace}, with its local files under {@code dir}. */
-    static SubmissionRequest request(Case c, String namespace, String masterUrl, Path dir) {
+    public static SubmissionRequest request(Case c, String namespace, String masterUrl, Path dir) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.app.name", "matrix-" + c.app().name().toLowerCase(java.util.Locale.ROOT));
         conf.put("spark.kubernetes.namespace", namespace);
@@ -174,7 +176,7 @@ final class SubmissionMatrix {
     }
 
     /** The spec for {@code request} with application id {@code appId}; local files "staged" by a stub. */
-    static KubernetesDriverSpec spec(SubmissionRequest request, String appId) {
+    public static KubernetesDriverSpec spec(SubmissionRequest request, String appId) {
         DriverResourceNames names = DriverResourceNames.of(appId, request.appName(), request.sparkConf());
         ResourceStager stub = (files, ns, labels) -> CompletableFuture.completedFuture(
             new SubmittedResourceIdAndSecret("bundle-" + Math.abs(files.hashCode()), "s3cr3t"));
