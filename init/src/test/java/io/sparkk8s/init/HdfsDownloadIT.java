@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -16,8 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** hdfs:// downloads against a real in-process HDFS (Hadoop's MiniDFSCluster: a NameNode and a DataNode). */
-class HdfsDownloadTest {
+/**
+ * hdfs:// downloads against a real in-process HDFS (Hadoop's MiniDFSCluster: a NameNode and a
+ * DataNode), in this JVM and through the image's entrypoint from the packaged build context (its
+ * {@code hadoop-lib/} layer), so one cluster start serves both; hence an IT, run after packaging.
+ */
+class HdfsDownloadIT {
 
     @TempDir
     static Path clusterDir;
@@ -63,6 +68,23 @@ class HdfsDownloadTest {
         assertThat(localize(hdfs + "/deps/udf.jar")).isEmpty();
 
         assertThat(dir.resolve("jars/udf.jar")).hasContent("jar from hdfs");
+    }
+
+    @Test
+    void theImagesHadoopLayerReadsHdfsThroughTheEntrypoint() throws Exception {
+        Path props = Files.writeString(dir.resolve("spark-init.properties"),
+            "spark.kubernetes.mountdependencies.jarsDownloadDir=" + dir.resolve("jars") + "\n"
+                + "spark.kubernetes.mountdependencies.filesDownloadDir=" + dir.resolve("files") + "\n"
+                + "spark.kubernetes.initcontainer.remoteFiles=" + hdfs + "/deps/udf.jar\n");
+        ProcessBuilder builder = new ProcessBuilder("sh", Path.of("target", "image", "bin", "spark-k8s-init")
+            .toString(), "init", "--properties-file", props.toString()).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(dir.resolve("log"))).isZero();
+        assertThat(dir.resolve("files/udf.jar")).hasContent("jar from hdfs");
     }
 
     @Test
