@@ -102,6 +102,7 @@ public final class SubmissionActor {
         private SubmissionStatus status;
         private Stage stage = Stage.CONFIGURING;
         private boolean killRequested;
+        private Throwable failureCause;
         private final List<ActorRef<SubmissionSupervisor.KillReply>> pendingKills = new ArrayList<>();
 
         Submission(ActorContext<Command> context, SubmissionRequest request, DriverResourceNames names,
@@ -124,20 +125,20 @@ public final class SubmissionActor {
                 .onMessage(PodUpdate.class, this::onPodUpdate)
                 .onMessage(Kill.class, this::onKill)
                 .onMessage(PodDeleteDone.class, this::onPodDeleteDone)
-                .onMessage(CrashCleanupDone.class, msg -> fail(msg.message()))
+                .onMessage(CrashCleanupDone.class, msg -> fail(msg.message(), null))
                 .onSignal(Terminated.class, this::onTerminated)
                 .build();
         }
 
         private Behavior<Command> onInitialSpec(InitialSpec msg) {
             if (msg.error() != null) {
-                return fail(ApiError.classify(unwrap(msg.error())).message());
+                return fail(ApiError.classify(unwrap(msg.error())).message(), unwrap(msg.error()));
             }
             List<DriverConfigurationStep> steps;
             try {
                 steps = runtime.planner().steps(request, names);
             } catch (RuntimeException e) {
-                return fail(ApiError.classify(e).message());
+                return fail(ApiError.classify(e).message(), e);
             }
             ActorRef<DriverStepActor.Command> head = DriverStepActor.spawnChain(context, "step", steps,
                 DispatcherSelector.fromConfig(runtime.settings().blockingDispatcher()));
@@ -158,7 +159,7 @@ public final class SubmissionActor {
             chain.clear();
             if (msg.result() instanceof DriverStepActor.Failed failed) {
                 return fail(failed.error().getMessage() == null ? failed.stepName() + " failed: " + failed.error()
-                    : failed.error().getMessage());
+                    : failed.error().getMessage(), failed.error());
             }
             KubernetesDriverSpec spec = ((DriverStepActor.Configured) msg.result()).spec();
             stage = Stage.CREATING;
@@ -177,7 +178,7 @@ public final class SubmissionActor {
             }
             context.unwatch(creator);
             if (msg.result() instanceof ResourceCreatorActor.CreationFailed failed) {
-                return fail(failed.message());
+                return fail(failed.message(), failed.cause());
             }
             ResourceCreatorActor.Created created = (ResourceCreatorActor.Created) msg.result();
             stage = Stage.TRACKING;
@@ -244,7 +245,8 @@ public final class SubmissionActor {
         private Behavior<Command> onTerminated(Terminated signal) {
             String cause = signal instanceof ChildFailed failed ? failed.getCause().toString() : "it stopped";
             if (stage == Stage.CONFIGURING && chain.contains(signal.getRef())) {
-                return fail("configuration step actor " + signal.getRef().path().name() + " crashed: " + cause);
+                return fail("configuration step actor " + signal.getRef().path().name() + " crashed: " + cause,
+                    signal instanceof ChildFailed failed ? failed.getCause() : null);
             }
             if (stage == Stage.CREATING && signal.getRef().equals(creator)) {
                 String message = "the resource creator crashed: " + cause;
@@ -255,7 +257,8 @@ public final class SubmissionActor {
             return Behaviors.same();
         }
 
-        private Behavior<Command> fail(String message) {
+        private Behavior<Command> fail(String message, Throwable cause) {
+            failureCause = cause;
             return report(status.with(SubmissionState.FAILED, Optional.empty(), Optional.of("SubmissionFailed"),
                 Optional.of(message)));
         }
@@ -265,7 +268,7 @@ public final class SubmissionActor {
                 return Behaviors.same();
             }
             status = next;
-            runtime.supervisor().tell(new SubmissionSupervisor.StatusChanged(status));
+            runtime.supervisor().tell(new SubmissionSupervisor.StatusChanged(status, failureCause));
             if (status.state().isTerminal()) {
                 pendingKills.forEach(k -> k.tell(new SubmissionSupervisor.KillAccepted(status)));
                 if (stage == Stage.TRACKING) {

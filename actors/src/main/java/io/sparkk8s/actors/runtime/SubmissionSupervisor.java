@@ -93,8 +93,8 @@ public final class SubmissionSupervisor {
     public record Shutdown(ActorRef<Done> replyTo) implements Command {
     }
 
-    /** From a child: its submission's status changed. */
-    public record StatusChanged(SubmissionStatus status) implements Command {
+    /** From a child: its submission's status changed; {@code cause} is why it failed, or null. */
+    public record StatusChanged(SubmissionStatus status, Throwable cause) implements Command {
     }
 
     /** From a child: its driver pod and resources exist, after {@code attempts} attempts. */
@@ -222,7 +222,7 @@ public final class SubmissionSupervisor {
                 .onMessage(StatusChanged.class, msg -> {
                     Entry entry = entries.get(msg.status().submissionId());
                     if (entry != null) {
-                        changeStatus(entry, msg.status(), null);
+                        changeStatus(entry, msg.status(), msg.cause());
                     }
                     return Behaviors.same();
                 })
