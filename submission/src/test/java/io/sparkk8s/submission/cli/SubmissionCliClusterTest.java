@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,5 +87,39 @@ class SubmissionCliClusterTest {
         assertThat(client.pods().inNamespace("jobs").list().getItems()).isEmpty();
         assertThat(cli("submit", "--kill", id)).isEqualTo(SubmissionCli.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kill").contains("no driver pod matches");
+    }
+
+    @Test
+    void theCliProcessWritesOnlyResultsToStdoutAndItsLogsToStderr() throws Exception {
+        // without test-classes, so that no logback-test.xml hides what the CLI's main configures
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path")
+            .split(java.io.File.pathSeparator)).filter(e -> !e.endsWith("test-classes"))
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        assertThat(classpath).contains("classes");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", classpath, SubmissionCli.class.getName(), "submit",
+            "--master", "k8s://" + client.getMasterUrl().toString().replaceAll("/$", ""),
+            "--deploy-mode", "cluster", "--name", "spark-pi", "--class", "org.apache.spark.examples.SparkPi",
+            "--conf", "spark.kubernetes.namespace=jobs",
+            "--conf", "spark.kubernetes.container.image=apache/spark:3.5.1",
+            "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "local:///opt/spark/examples/jars/spark-examples.jar")
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+        java.util.concurrent.CompletableFuture<String> stderr = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+                try {
+                    return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(stderr.get()).isZero();
+        assertThat(stdout.lines()).singleElement()
+            .satisfies(l -> assertThat(l).matches("jobs:spark-pi-[0-9a-f]+-driver"));
+        assertThat(stderr.get()).contains("KubernetesResourceCreator").contains("created pod jobs/spark-pi-");
     }
 }
