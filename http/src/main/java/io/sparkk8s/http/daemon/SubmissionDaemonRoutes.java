@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -222,7 +223,10 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                     LOG.info("request {}: {} may not submit to namespace {}", requestId, caller.name(), namespace);
                     return done(forbidden());
                 }
-                return backend.submit(request, idempotencyKey).thenApply(submitted -> {
+                // Answer before the server's request timeout would (with a bare 503 and no request id).
+                CompletableFuture<SubmissionBackend.Submitted> pending = backend.submit(request, idempotencyKey)
+                    .toCompletableFuture().orTimeout(submitDeadline().toMillis(), TimeUnit.MILLISECONDS);
+                return pending.thenApply(submitted -> {
                     SubmissionStatus s = submitted.status();
                     metrics.submission(submitted.created() ? "created" : "replayed", System.nanoTime() - started);
                     LOG.info("request {}: {} submission {} ({}) in {} for {}", requestId,
@@ -273,6 +277,12 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 metrics.submission("error", System.nanoTime() - started);
                 return failure(cause, requestId);
             });
+    }
+
+    private Duration submitDeadline() {
+        Duration margin = Duration.ofSeconds(2);
+        Duration deadline = settings.requestTimeout().minus(margin);
+        return deadline.compareTo(margin) < 0 ? settings.requestTimeout().dividedBy(2) : deadline;
     }
 
     private SubmissionBody parse(ByteString data) {
@@ -432,6 +442,10 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private HttpResponse failure(Throwable e, String requestId) {
         if (e instanceof KubernetesClientException k) {
             LOG.warn("request {}: the Kubernetes API server failed: {}", requestId, k.getMessage());
+            if (k.getCode() <= 0) {
+                return error(StatusCodes.BAD_GATEWAY, "kubernetes_api_error", "the Kubernetes API server could not"
+                    + " be reached: " + k.getMessage(), null);
+            }
             return error(StatusCodes.BAD_GATEWAY, "kubernetes_api_error", "the Kubernetes API server answered "
                 + k.getCode() + (k.getStatus() != null && k.getStatus().getMessage() != null ? ": "
                 + k.getStatus().getMessage() : ""), null);

@@ -30,11 +30,15 @@ final class DaemonTestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     DaemonTestServer(ActorSystem<?> system, Path dir) throws Exception {
+        this(system, dir, Duration.ofSeconds(30));
+    }
+
+    DaemonTestServer(ActorSystem<?> system, Path dir, Duration requestTimeout) throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# test tokens\n" + TEAM_A + " team-a\n" + TEAM_B + " team-b,shared\n"
             + ADMIN + " *\n");
         DaemonSettings settings = new DaemonSettings("127.0.0.1", 0, tokens, MAX_BODY, 50, 10,
-            Duration.ofMillis(100), 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), Optional.empty());
+            Duration.ofMillis(100), 1000, Duration.ofSeconds(30), requestTimeout, Optional.empty());
         daemon = SubmissionDaemon.start(system, settings, backend,
             new SubmissionTranslator("k8s://https://127.0.0.1:6443"), new ReloadingTokens(tokens), metrics)
             .toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -41,7 +41,8 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
         Throwable failure = failNextSubmit;
         if (failure != null) {
             failNextSubmit = null;
-            return CompletableFuture.failedFuture(failure);
+            return failure instanceof NeverAnswers ? new CompletableFuture<>()
+                : CompletableFuture.failedFuture(failure);
         }
         submits.incrementAndGet();
         String id = "spark-" + UUID.randomUUID().toString().replace("-", "");
@@ -57,6 +58,11 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
         submissions.put(id, status);
         created.put(id, String.format("%08d", sequence.incrementAndGet()));
         return status;
+    }
+
+    /** Put in {@link #failNextSubmit} to have the next submit never complete. */
+    static final class NeverAnswers extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     @Override

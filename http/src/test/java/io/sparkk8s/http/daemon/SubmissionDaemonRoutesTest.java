@@ -335,6 +335,20 @@ class SubmissionDaemonRoutesTest {
     }
 
     @Test
+    void aSubmitThatOutlastsTheRequestTimeoutIsAnswered504WithARequestIdBeforeTheServerGivesUp() throws Exception {
+        try (DaemonTestServer quick = new DaemonTestServer(system,
+            java.nio.file.Files.createDirectories(dir.resolve("quick")), java.time.Duration.ofSeconds(3))) {
+            quick.backend.failNextSubmit = new InMemorySubmissionBackend.NeverAnswers();
+
+            HttpResponse<String> r = quick.post(DaemonTestServer.TEAM_A, VALID);
+
+            assertThat(r.statusCode()).isEqualTo(504);
+            assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+            assertThat(JSON.readTree(r.body()).get("message").asText()).contains("Idempotency-Key");
+        }
+    }
+
+    @Test
     void deleteKillsTheSubmission() throws Exception {
         String id = JSON.readTree(server.post(DaemonTestServer.TEAM_A, VALID).body()).get("id").asText();
 
