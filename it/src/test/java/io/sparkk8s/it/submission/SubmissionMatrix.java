@@ -67,7 +67,7 @@ public final class SubmissionMatrix {
     private SubmissionMatrix() {
     }
 
-    /** 36 cases: every application kind with every feature alone, then mixed combinations. */
+    /** 37 cases: every application kind bare, every feature alone, mixed combinations, and everything at once. */
     public static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         Feature[] all = Feature.values();
