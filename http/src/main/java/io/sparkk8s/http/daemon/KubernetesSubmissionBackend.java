@@ -104,9 +104,11 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         return mine;
     }
 
+    /** The status of a submission this daemon just made: the runtime knows it, no API call needed. */
     private CompletionStage<SubmissionStatus> currentStatus(String id, String namespace) {
-        return find(id, Set.of(namespace)).thenApply(found -> found.orElseThrow(
-            () -> new IllegalStateException("submission " + id + " was created but its driver pod is not found")));
+        return submitter.status(id).exceptionallyCompose(e -> find(id, Set.of(namespace)).thenApply(found ->
+            found.orElseThrow(() -> new IllegalStateException("submission " + id
+                + " was created but its driver pod is not found"))));
     }
 
     @Override
