@@ -161,27 +161,9 @@ public final class SubmissionCli implements Callable<Integer> {
     @Command(name = "kill", mixinStandardHelpOptions = true,
         description = "Kill driver pods given as [namespace:]pod ('*' allowed in the pod name); takes --master,"
             + " --conf and the other submit options.")
-    static final class Kill implements Callable<Integer> {
-        private final Map<String, String> env;
-
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "[namespace:]driver-pod-name")
-        private String target;
-
-        @CommandLine.Parameters(index = "1..*", paramLabel = "OPTIONS")
-        private List<String> options = new ArrayList<>();
-
+    static final class Kill extends DriverAction {
         Kill(Map<String, String> env) {
-            this.env = env;
-        }
-
-        @Override
-        public Integer call() {
-            List<String> args = new ArrayList<>(List.of("--kill", target));
-            args.addAll(options);
-            return runSparkSubmit(args, env, spec.commandLine().getOut(), spec.commandLine().getErr());
+            super("--kill", env);
         }
     }
 
@@ -189,7 +171,15 @@ public final class SubmissionCli implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the status of driver pods given as [namespace:]pod ('*' allowed in the pod name);"
             + " takes --master, --conf and the other submit options.")
-    static final class Status implements Callable<Integer> {
+    static final class Status extends DriverAction {
+        Status(Map<String, String> env) {
+            super("--status", env);
+        }
+    }
+
+    /** A subcommand that is spark-submit's {@code --kill}/{@code --status} with the target first. */
+    abstract static class DriverAction implements Callable<Integer> {
+        private final String flag;
         private final Map<String, String> env;
 
         @CommandLine.Spec
@@ -201,13 +191,14 @@ public final class SubmissionCli implements Callable<Integer> {
         @CommandLine.Parameters(index = "1..*", paramLabel = "OPTIONS")
         private List<String> options = new ArrayList<>();
 
-        Status(Map<String, String> env) {
+        DriverAction(String flag, Map<String, String> env) {
+            this.flag = flag;
             this.env = env;
         }
 
         @Override
         public Integer call() {
-            List<String> args = new ArrayList<>(List.of("--status", target));
+            List<String> args = new ArrayList<>(List.of(flag, target));
             args.addAll(options);
             return runSparkSubmit(args, env, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
