@@ -46,6 +46,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     public static final String IDEMPOTENCY_LABEL = "spark-k8s.io/idempotency-key";
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSubmissionBackend.class);
+    private static final String DRIVER_POD_NAME_KEY = "spark.kubernetes.driver.pod.name";
 
     private final SparkKubernetesSubmitter submitter;
     private final KubernetesClient client;
@@ -81,6 +82,14 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         }
         String digest = digest(namespace + "\n" + idempotencyKey.get());
         SubmissionRequest keyed = withDriverMetadata(annotated, "label." + IDEMPOTENCY_LABEL, digest);
+        if (!keyed.sparkConf().contains(DRIVER_POD_NAME_KEY)) {
+            // The pod name follows from the key: when two replicas race with one key, the API server lets
+            // one create the pod (names are unique) and the other finds it below.
+            keyed = new SubmissionRequest(keyed.master(), keyed.mainClass(), keyed.appName(),
+                keyed.primaryResource(), keyed.appArgs(), keyed.sparkConf().with(DRIVER_POD_NAME_KEY,
+                    keyedPodName(keyed.appName(), digest)), keyed.proxyUser(), keyed.verbose());
+        }
+        SubmissionRequest toSubmit = keyed;
         String slot = namespace + "/" + digest;
         CompletableFuture<Submitted> mine = new CompletableFuture<>();
         CompletableFuture<Submitted> running = inFlight.putIfAbsent(slot, mine);
@@ -90,8 +99,11 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         blockingCall(() -> client.pods().inNamespace(namespace).withLabel(IDEMPOTENCY_LABEL, digest)
             .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems())
             .thenCompose(pods -> pods.isEmpty()
-                ? submitter.submit(keyed).thenCompose(h -> currentStatus(h.submissionId(), namespace))
+                ? submitter.submit(toSubmit).thenCompose(h -> currentStatus(h.submissionId(), namespace))
                     .thenApply(s -> new Submitted(s, true))
+                    .exceptionallyCompose(e -> byKey(namespace, digest).thenCompose(existing -> existing
+                        .map(s -> CompletableFuture.completedFuture(new Submitted(s, false)))
+                        .orElseGet(() -> CompletableFuture.failedFuture(e))))
                 : CompletableFuture.completedFuture(new Submitted(status(pods.get(0)), false)))
             .whenComplete((result, failure) -> {
                 inFlight.remove(slot, mine);
@@ -102,6 +114,19 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
                 }
             });
         return mine;
+    }
+
+    private CompletionStage<Optional<SubmissionStatus>> byKey(String namespace, String digest) {
+        return blockingCall(() -> client.pods().inNamespace(namespace).withLabel(IDEMPOTENCY_LABEL, digest)
+            .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems())
+            .thenApply(pods -> pods.stream().findFirst().map(KubernetesSubmissionBackend::status));
+    }
+
+    private static String keyedPodName(String appName, String digest) {
+        String name = appName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-")
+            .replaceAll("-+", "-").replaceAll("^[-0-9]+", "");
+        name = name.substring(0, Math.min(name.length(), 30)).replaceAll("-+$", "");
+        return (name.isEmpty() ? "spark" : name) + "-" + digest.substring(0, 20) + "-driver";
     }
 
     /** The status of a submission this daemon just made: the runtime knows it, no API call needed. */

@@ -203,6 +203,34 @@ class SubmissionDaemonIT {
         }
     }
 
+    @Test
+    void twoReplicasRacingWithOneIdempotencyKeySubmitOnce(KubernetesTestContext ctx) throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica first = Replica.start(ctx, asDaemon);
+            Replica second = Replica.start(ctx, asDaemon)) {
+            for (int round = 0; round < 5; round++) {
+                String key = "race-" + round;
+                CompletableFuture<HttpResponse<String>> a = CompletableFuture.supplyAsync(() -> post(first, ctx, key));
+                CompletableFuture<HttpResponse<String>> b = CompletableFuture.supplyAsync(() -> post(second, ctx, key));
+                HttpResponse<String> ra = a.get(60, TimeUnit.SECONDS);
+                HttpResponse<String> rb = b.get(60, TimeUnit.SECONDS);
+
+                assertThat(List.of(ra.statusCode(), rb.statusCode())).as("%s / %s", ra.body(), rb.body())
+                    .containsExactlyInAnyOrder(201, 200);
+                assertThat(JSON.readTree(ra.body()).get("id")).isEqualTo(JSON.readTree(rb.body()).get("id"));
+            }
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
+                .getItems()).hasSize(5);
+        }
+    }
+
+    private static HttpResponse<String> post(Replica replica, KubernetesTestContext ctx, String key) {
+        try {
+            return replica.send("POST", "/v1/submissions", TOKEN, body(ctx, "race-pi"), "Idempotency-Key", key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<String> readEvents(Replica daemon, String id) {
         try {
             HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions/"
