@@ -19,6 +19,9 @@ public record StagedResourcesOwner(String ownerNamespace, Map<String, String> ow
     public static final String POD = "Pod";
 
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_1123_SUBDOMAIN =
+        Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     /** Validates the owner and copies its labels; messages name the field and what is valid. */
     public StagedResourcesOwner {
@@ -35,6 +38,7 @@ public record StagedResourcesOwner(String ownerNamespace, Map<String, String> ow
                 throw new IllegalArgumentException("ownerLabels: keys must be non-empty and values non-null, got "
                     + k + "=" + v);
             }
+            checkLabel(k, v);
         });
         ownerLabels = Map.copyOf(ownerLabels);
         if (!POD.equals(Objects.requireNonNullElse(ownerType, POD))) {
@@ -42,6 +46,30 @@ public record StagedResourcesOwner(String ownerNamespace, Map<String, String> ow
                 + " value is 'Pod'");
         }
         ownerType = POD;
+    }
+
+    /*
+     * Kubernetes label syntax: an owner whose labels no pod can carry would make the owner watcher's
+     * label-selector LIST answer 400 for ever, so such an upload is refused instead.
+     */
+    private static void checkLabel(String key, String value) {
+        int slash = key.indexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        if (prefix != null && (prefix.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(prefix).matches())) {
+            throw new IllegalArgumentException("ownerLabels: the prefix of label key '" + key + "' is not a DNS"
+                + " subdomain (lower case alphanumerics, '-' and '.', at most 253 characters)");
+        }
+        if (name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("ownerLabels: '" + key + "' is not a Kubernetes label key (an"
+                + " optional DNS subdomain prefix and '/', then at most 63 alphanumerics, '-', '_' or '.', beginning"
+                + " and ending with an alphanumeric)");
+        }
+        if (!value.isEmpty() && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
+            throw new IllegalArgumentException("ownerLabels." + key + ": '" + value + "' is not a Kubernetes label"
+                + " value (empty, or at most 63 alphanumerics, '-', '_' or '.', beginning and ending with an"
+                + " alphanumeric)");
+        }
     }
 
     /** Whether an object with these labels in this namespace is one of the owners. */

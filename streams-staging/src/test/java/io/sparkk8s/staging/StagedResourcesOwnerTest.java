@@ -33,4 +33,28 @@ class StagedResourcesOwnerTest {
         assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("a", "b"), "Deployment"))
             .hasMessageStartingWith("ownerType:").hasMessageContaining("'Pod'");
     }
+
+    @Test
+    void rejectsLabelKeysAndValuesThatKubernetesWouldRejectNamingTheFieldAndValue() {
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("bad key", "v"), "Pod"))
+            .hasMessageStartingWith("ownerLabels:").hasMessageContaining("'bad key'");
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("Bad_Prefix/name", "v"), "Pod"))
+            .hasMessageStartingWith("ownerLabels:").hasMessageContaining("prefix");
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("k".repeat(64), "v"), "Pod"))
+            .hasMessageStartingWith("ownerLabels:");
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("app", "white space"), "Pod"))
+            .hasMessageStartingWith("ownerLabels.app:").hasMessageContaining("'white space'");
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("app", "-dash"), "Pod"))
+            .hasMessageStartingWith("ownerLabels.app:");
+        assertThatThrownBy(() -> new StagedResourcesOwner("ns", Map.of("app", "v".repeat(64)), "Pod"))
+            .hasMessageStartingWith("ownerLabels.app:");
+    }
+
+    @Test
+    void acceptsPrefixedKeysDotsUnderscoresAndEmptyValues() {
+        StagedResourcesOwner ok = new StagedResourcesOwner("ns", Map.of("spark.apache.org/app-id", "a_b.c-1",
+            "role", ""), "Pod");
+
+        assertThat(ok.ownerLabels()).containsEntry("role", "");
+    }
 }
