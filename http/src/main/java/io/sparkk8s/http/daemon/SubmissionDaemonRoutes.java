@@ -129,6 +129,13 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 .filter(v -> REQUEST_ID.matcher(v).matches()).orElseGet(() -> UUID.randomUUID().toString());
             long started = System.nanoTime();
             metrics.requestStarted();
+            String path = request.getUri().path();
+            if (!(request.method().value().equals("POST")
+                && (path.equals("/v1/submissions") || path.equals("/v1/submissions/")))) {
+                // No other route reads a body: drain it, so the connection stays usable. An unread body makes
+                // the server close the connection, and a client that already reused it sees no answer.
+                request.entity().discardBytes(materializer);
+            }
             return mapResponse(response -> {
                 metrics.requestEnded(response.status().intValue());
                 LOG.info("request {}: {} {} -> {} in {} ms", requestId, request.method().value(),
@@ -185,9 +192,14 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 .filter(t -> !t.isEmpty())
                 .flatMap(t -> tokens.get().authenticate(t));
             if (caller.isEmpty()) {
-                return complete(error(StatusCodes.UNAUTHORIZED, "unauthorized",
-                    "a valid bearer token is required", null)
-                    .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spark-k8s\"")));
+                return extractRequestEntity(entity -> {
+                    if (!(entity instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict)) {
+                        entity.discardBytes(materializer);
+                    }
+                    return complete(error(StatusCodes.UNAUTHORIZED, "unauthorized",
+                        "a valid bearer token is required", null)
+                        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spark-k8s\"")));
+                });
             }
             return inner.apply(caller.get());
         });
