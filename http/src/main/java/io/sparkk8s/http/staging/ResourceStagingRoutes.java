@@ -35,6 +35,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -82,6 +83,7 @@ public final class ResourceStagingRoutes {
     private final long maxBundleSize;
     private final long maxOwnerSize;
     private final BooleanSupplier ready;
+    private final Supplier<ObjectNode> ownerWatcherHealth;
 
     /**
      * Routes over {@code store}.
@@ -91,16 +93,37 @@ public final class ResourceStagingRoutes {
      * @param ready answers the readiness probe
      */
     public ResourceStagingRoutes(BlobStore store, long maxBundleSize, long maxOwnerSize, BooleanSupplier ready) {
+        this(store, maxBundleSize, maxOwnerSize, ready, null);
+    }
+
+    /**
+     * Routes over {@code store} whose {@code /healthz} answers JSON with {@code ownerWatcher} =
+     * {@code ownerWatcherHealth.get()} (still 200: the watcher's state does not make the server unable
+     * to serve; it says whether bundles of deleted owners are being cleaned).
+     */
+    public ResourceStagingRoutes(BlobStore store, long maxBundleSize, long maxOwnerSize, BooleanSupplier ready,
+        Supplier<ObjectNode> ownerWatcherHealth) {
         this.store = store;
         this.maxBundleSize = maxBundleSize;
         this.maxOwnerSize = maxOwnerSize;
         this.ready = ready;
+        this.ownerWatcherHealth = ownerWatcherHealth;
+    }
+
+    private HttpResponse health() {
+        if (ownerWatcherHealth == null) {
+            return text(StatusCodes.OK, "ok");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "ok");
+        body.set("ownerWatcher", ownerWatcherHealth.get());
+        return json(StatusCodes.OK, body);
     }
 
     /** All routes of the staging server. */
     public Route routes() {
         return concat(
-            path("healthz", () -> get(() -> complete(text(StatusCodes.OK, "ok")))),
+            path("healthz", () -> get(() -> complete(health()))),
             path("readyz", () -> get(() -> complete(ready.getAsBoolean() ? text(StatusCodes.OK, "ready")
                 : text(StatusCodes.SERVICE_UNAVAILABLE, "the blob store is not writable")))),
             pathPrefix("api", () -> concat(

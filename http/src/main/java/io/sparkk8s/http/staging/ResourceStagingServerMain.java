@@ -1,12 +1,20 @@
 package io.sparkk8s.http.staging;
 
 import com.typesafe.config.ConfigFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sparkk8s.staging.store.LocalDiskBlobStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +33,8 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
 
     /** The original design's default port. */
     public static final int DEFAULT_PORT = 10000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceStagingServerMain.class);
 
     @Option(names = "--host", description = "Address to listen on (default: bind-address, 0.0.0.0).")
     private String host;
@@ -48,8 +58,12 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StagingServerSettings settings;
+        com.typesafe.config.Config config;
+        boolean ownerCleanup;
         try {
-            settings = StagingServerSettings.fromConfig(ConfigFactory.load());
+            config = ConfigFactory.load();
+            settings = StagingServerSettings.fromConfig(config);
+            ownerCleanup = OwnerCleanup.enabled(config);
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             System.err.println("spark-k8s staging-server: " + e.getMessage());
             return 2;
@@ -65,10 +79,27 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "resource-staging-server");
         ResourceStagingServer server;
+        // One client per process, from kubeconfig or the pod's service account; only with owner cleanup.
+        KubernetesClient kubernetes = ownerCleanup ? new KubernetesClientBuilder().build() : null;
         try {
-            server = ResourceStagingServer.start(system, settings).toCompletableFuture().get();
+            if (kubernetes != null) {
+                LOG.info("owner cleanup on: watching bundle owners through the API server at {}",
+                    kubernetes.getMasterUrl());
+                java.util.concurrent.Executor storeIo = system.dispatchers().lookup(
+                    DispatcherSelector.fromConfig(StagingServerSettings.PATH + ".store-dispatcher"));
+                server = ResourceStagingServer.start(system, settings, LocalDiskBlobStore.open(settings.storeRoot(),
+                    storeIo, Materializer.matFromSystem(system)), Clock.systemUTC(), kubernetes, config)
+                    .toCompletableFuture().get();
+            } else {
+                LOG.info("owner cleanup off ({} = false): used bundles are kept until deleted through the API",
+                    OwnerCleanup.ENABLED);
+                server = ResourceStagingServer.start(system, settings).toCompletableFuture().get();
+            }
         } catch (java.io.IOException | java.util.concurrent.ExecutionException e) {
             System.err.println("spark-k8s staging-server: cannot start: " + e.getMessage());
+            if (kubernetes != null) {
+                kubernetes.close();
+            }
             system.terminate();
             return 3;
         }
@@ -76,6 +107,13 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
         // Pekko's own JVM shutdown hook runs CoordinatedShutdown: stop taking requests in its unbind phase.
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "staging-server-unbind",
             () -> running.stop().thenApply(stopped -> Done.getInstance()));
+        if (kubernetes != null) {
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                "staging-server-kubernetes-client", () -> {
+                    kubernetes.close();
+                    return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+                });
+        }
         return 0;
     }
 }
