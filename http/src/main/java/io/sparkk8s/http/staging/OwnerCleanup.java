@@ -8,13 +8,16 @@ import io.sparkk8s.actors.cleanup.BlobStoreStagedBundles;
 import io.sparkk8s.actors.cleanup.CleanerSettings;
 import io.sparkk8s.actors.cleanup.CleanupCounters;
 import io.sparkk8s.actors.cleanup.CleanupMetrics;
+import io.sparkk8s.actors.cleanup.DeletionReason;
 import io.sparkk8s.actors.cleanup.StagedResourcesCleaner;
 import io.sparkk8s.actors.owners.NamespaceWatchStatus;
 import io.sparkk8s.actors.owners.OwnerWatchHealth;
 import io.sparkk8s.actors.owners.OwnerWatcher;
 import io.sparkk8s.actors.owners.OwnerWatcherSettings;
 import io.sparkk8s.staging.store.BlobStore;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -125,6 +128,46 @@ public final class OwnerCleanup {
             ns.put("changedAt", status.changedAt().toString());
         }
         return node;
+    }
+
+    /**
+     * The cleanup's figures in the Prometheus text format: bundles and bytes stored, deletions by
+     * reason, the owner-gone-to-bundle-deleted latency histogram and the unhealthy watched namespaces.
+     */
+    String prometheusText() {
+        CleanupMetrics.Snapshot s = metrics.snapshot();
+        StringBuilder out = new StringBuilder();
+        gauge(out, "staging_bundles", "Bundles in the store.", s.bundlesStored());
+        gauge(out, "staging_bundle_bytes", "Bytes of the bundles in the store.", s.bytesStored());
+        out.append("# HELP staging_bundle_deletions_total Bundles deleted by the cleaner since start, by reason.\n")
+            .append("# TYPE staging_bundle_deletions_total counter\n");
+        for (DeletionReason reason : DeletionReason.values()) {
+            out.append("staging_bundle_deletions_total{reason=\"").append(reason.name().toLowerCase(Locale.ROOT))
+                .append("\"} ").append(s.deletions().getOrDefault(reason, 0L)).append('\n');
+        }
+        String histogram = "staging_owner_gone_to_bundle_deleted_seconds";
+        out.append("# HELP ").append(histogram).append(" Time from an owner seen gone to its bundle deleted.\n")
+            .append("# TYPE ").append(histogram).append(" histogram\n");
+        for (int i = 0; i < CleanupMetrics.LATENCY_BUCKETS.size(); i++) {
+            out.append(histogram).append("_bucket{le=\"").append(seconds(CleanupMetrics.LATENCY_BUCKETS.get(i)))
+                .append("\"} ").append(s.latencyBucketCounts().get(i)).append('\n');
+        }
+        out.append(histogram).append("_bucket{le=\"+Inf\"} ").append(s.latencyCount()).append('\n')
+            .append(histogram).append("_sum ").append(seconds(s.latencySum())).append('\n')
+            .append(histogram).append("_count ").append(s.latencyCount()).append('\n');
+        gauge(out, "staging_owner_watch_unhealthy_namespaces",
+            "Watched namespaces whose deletions are not seen now (API server unreachable, RBAC missing).",
+            health.unhealthyNamespaces());
+        return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        return BigDecimal.valueOf(duration.toNanos(), 9).stripTrailingZeros().toPlainString();
     }
 
     private interface Command {

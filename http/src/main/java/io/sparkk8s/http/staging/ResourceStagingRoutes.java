@@ -13,6 +13,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,6 +85,7 @@ public final class ResourceStagingRoutes {
     private final long maxOwnerSize;
     private final BooleanSupplier ready;
     private final Supplier<ObjectNode> ownerWatcherHealth;
+    private final Supplier<String> metrics;
 
     /**
      * Routes over {@code store}.
@@ -93,21 +95,23 @@ public final class ResourceStagingRoutes {
      * @param ready answers the readiness probe
      */
     public ResourceStagingRoutes(BlobStore store, long maxBundleSize, long maxOwnerSize, BooleanSupplier ready) {
-        this(store, maxBundleSize, maxOwnerSize, ready, null);
+        this(store, maxBundleSize, maxOwnerSize, ready, null, null);
     }
 
     /**
      * Routes over {@code store} whose {@code /healthz} answers JSON with {@code ownerWatcher} =
      * {@code ownerWatcherHealth.get()} (still 200: the watcher's state does not make the server unable
-     * to serve; it says whether bundles of deleted owners are being cleaned).
+     * to serve; it says whether bundles of deleted owners are being cleaned), and which serves {@code
+     * GET /metrics} = {@code metrics.get()} (Prometheus text format).
      */
     public ResourceStagingRoutes(BlobStore store, long maxBundleSize, long maxOwnerSize, BooleanSupplier ready,
-        Supplier<ObjectNode> ownerWatcherHealth) {
+        Supplier<ObjectNode> ownerWatcherHealth, Supplier<String> metrics) {
         this.store = store;
         this.maxBundleSize = maxBundleSize;
         this.maxOwnerSize = maxOwnerSize;
         this.ready = ready;
         this.ownerWatcherHealth = ownerWatcherHealth;
+        this.metrics = metrics;
     }
 
     private HttpResponse health() {
@@ -124,6 +128,8 @@ public final class ResourceStagingRoutes {
     public Route routes() {
         return concat(
             path("healthz", () -> get(() -> complete(health()))),
+            path("metrics", () -> get(() -> metrics == null ? reject() : complete(HttpResponse.create()
+                .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.get()))))),
             path("readyz", () -> get(() -> complete(ready.getAsBoolean() ? text(StatusCodes.OK, "ready")
                 : text(StatusCodes.SERVICE_UNAVAILABLE, "the blob store is not writable")))),
             pathPrefix("api", () -> concat(

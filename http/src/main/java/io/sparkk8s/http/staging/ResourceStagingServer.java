@@ -87,7 +87,8 @@ public final class ResourceStagingServer {
     /**
      * Binds the server over {@code store} with owner cleanup: an {@link OwnerCleanup} (owner watcher +
      * staged-resources cleaner, settings from {@code config}) replaces the expiry loop, hears of every
-     * upload, download and delete at once, and reports its watcher's health in {@code /healthz}.
+     * upload, download and delete at once, reports its watcher's health in {@code /healthz} and its
+     * figures in {@code /metrics}.
      *
      * @param ownerClient the API server client the owner watcher uses; the caller closes it after
      *     {@link #stop()}
@@ -97,7 +98,8 @@ public final class ResourceStagingServer {
         OwnerCleanup cleanup = OwnerCleanup.start(system, ownerClient, store, settings, config, clock);
         BlobStore notifying = new ChangeNotifyingBlobStore(store, (change, id) -> cleanup.storeChanged());
         ResourceStagingRoutes routes = new ResourceStagingRoutes(notifying, settings.maxBundleSize(),
-            settings.maxOwnerSize(), () -> Files.isWritable(settings.storeRoot()), cleanup::healthJson);
+            settings.maxOwnerSize(), () -> Files.isWritable(settings.storeRoot()), cleanup::healthJson,
+            cleanup::prometheusText);
         return bind(system, settings, routes)
             .thenApply(binding -> new ResourceStagingServer(binding, notifying, cleanup::stop, cleanup))
             .whenComplete((server, failure) -> {

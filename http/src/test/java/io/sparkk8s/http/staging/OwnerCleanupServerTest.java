@@ -85,6 +85,12 @@ class OwnerCleanupServerTest {
             .isEmpty());
         assertThat(server.ownerCleanup().orElseThrow().metrics().snapshot().deletions())
             .containsEntry(io.sparkk8s.actors.cleanup.DeletionReason.UNUSED_EXPIRED, 1L);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get("/metrics").body())
+            .contains("staging_bundle_deletions_total{reason=\"unused_expired\"} 1\n")
+            .contains("staging_bundle_deletions_total{reason=\"owner_deleted\"} 0\n")
+            .contains("staging_bundles 0\n")
+            .contains("staging_owner_gone_to_bundle_deleted_seconds_bucket{le=\"0.05\"} 0\n")
+            .contains("staging_owner_gone_to_bundle_deleted_seconds_count 0\n"));
     }
 
     @Test
@@ -104,6 +110,8 @@ class OwnerCleanupServerTest {
             assertThat(health.at("/ownerWatcher/namespaces/spark~1Pod/synced").booleanValue()).isFalse();
         });
         assertThat(get("/healthz").statusCode()).as("liveness stays up").isEqualTo(200);
+        assertThat(get("/metrics").body()).contains("staging_owner_watch_unhealthy_namespaces 1\n")
+            .contains("staging_bundles 1\n");
         assertThat(get("/readyz").statusCode()).as("readiness does not depend on the watcher").isEqualTo(200);
         // Past the unused deadline and with no evidence that the owner is gone: still there.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
