@@ -100,7 +100,7 @@ public final class KubernetesApiServerExtension
     }
 
     /** The processes of one test class and the client for them; stopped when the class's store closes. */
-    static final class ControlPlane implements ExtensionContext.Store.CloseableResource {
+    static final class ControlPlane implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final KubeAPIServer apiServer;
         private final ControllerManagerProcess controllerManager;
         private final KubernetesClient client;
@@ -161,6 +161,18 @@ public final class KubernetesApiServerExtension
                 apiServer.stop();
                 throw new IllegalStateException("could not start the control plane for " + testClass, e);
             }
+        }
+
+        KubernetesClient client() {
+            return client;
+        }
+
+        Path kubeconfig() {
+            return kubeconfig;
+        }
+
+        String masterUrl() {
+            return masterUrl;
         }
 
         @Override
