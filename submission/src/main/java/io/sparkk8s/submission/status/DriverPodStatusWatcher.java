@@ -1,12 +1,15 @@
 package io.sparkk8s.submission.status;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -123,14 +126,22 @@ public final class DriverPodStatusWatcher {
         }
     }
 
-    /** One line describing the pod's state: phase and each container's state. */
+    /**
+     * One line describing the pod's state: phase, each init-container's and container's state, and the
+     * termination message of a container that failed (the init-container names the dependency it
+     * could not localize there).
+     */
     public static String describe(Pod pod) {
-        String containers = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
-            || pod.getStatus().getContainerStatuses().isEmpty() ? ""
-            : pod.getStatus().getContainerStatuses().stream().map(DriverPodStatusWatcher::describe)
-                .collect(Collectors.joining(", ", " containers: [", "]"));
+        PodStatus status = pod.getStatus();
+        String init = status == null ? "" : describeAll(" init-containers: [", status.getInitContainerStatuses());
+        String containers = status == null ? "" : describeAll(" containers: [", status.getContainerStatuses());
         return "Driver pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " phase: "
-            + phase(pod) + containers;
+            + phase(pod) + init + containers;
+    }
+
+    private static String describeAll(String prefix, List<ContainerStatus> statuses) {
+        return statuses == null || statuses.isEmpty() ? ""
+            : statuses.stream().map(DriverPodStatusWatcher::describe).collect(Collectors.joining(", ", prefix, "]"));
     }
 
     /** The pod's phase, {@code Unknown} when it has none yet. */
@@ -143,9 +154,13 @@ public final class DriverPodStatusWatcher {
             return status.getName() + "=unknown";
         }
         if (status.getState().getTerminated() != null) {
-            return status.getName() + "=terminated(exit " + status.getState().getTerminated().getExitCode()
-                + Optional.ofNullable(status.getState().getTerminated().getReason()).map(r -> ", " + r).orElse("")
-                + ")";
+            ContainerStateTerminated terminated = status.getState().getTerminated();
+            String message = terminated.getExitCode() != null && terminated.getExitCode() != 0
+                ? Optional.ofNullable(terminated.getMessage()).map(String::strip).filter(m -> !m.isEmpty())
+                    .map(m -> ": " + m.replace('\n', ';')).orElse("")
+                : "";
+            return status.getName() + "=terminated(exit " + terminated.getExitCode()
+                + Optional.ofNullable(terminated.getReason()).map(r -> ", " + r).orElse("") + message + ")";
         }
         if (status.getState().getWaiting() != null) {
             return status.getName() + "=waiting(" + status.getState().getWaiting().getReason() + ")";

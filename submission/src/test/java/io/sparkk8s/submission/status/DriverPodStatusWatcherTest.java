@@ -98,4 +98,21 @@ class DriverPodStatusWatcherTest {
             .hasSizeGreaterThanOrEqualTo(2);
         assertThat(reports.get(reports.size() - 1)).isEqualTo("Driver pod jobs/driver phase: Failed");
     }
+
+    @Test
+    void describeNamesTheFailedInitContainerAndItsMessage() {
+        Pod pod = new PodBuilder().withNewMetadata().withNamespace("ns")
+            .withName("app-driver").endMetadata()
+            .withNewStatus().withPhase("Failed")
+            .addNewInitContainerStatus().withName("spark-init").withNewState().withNewTerminated().withExitCode(1)
+            .withReason("Error").withMessage("failed to localize https://h/a.jar: HTTP 404\n").endTerminated()
+            .endState().endInitContainerStatus()
+            .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewWaiting()
+            .withReason("PodInitializing").endWaiting().endState().endContainerStatus()
+            .endStatus().build();
+
+        assertThat(DriverPodStatusWatcher.describe(pod)).isEqualTo("Driver pod ns/app-driver phase: Failed"
+            + " init-containers: [spark-init=terminated(exit 1, Error: failed to localize https://h/a.jar: HTTP 404)]"
+            + " containers: [spark-kubernetes-driver=waiting(PodInitializing)]");
+    }
 }
