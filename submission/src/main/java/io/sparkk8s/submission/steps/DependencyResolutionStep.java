@@ -131,6 +131,9 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
             .withImage(image)
             .withImagePullPolicy(KubernetesKeys.CONTAINER_IMAGE_PULL_POLICY.get(conf))
             .withArgs("init", "--properties-file", PROPERTIES_PATH)
+            // The init-container writes one line per failed URI to its termination message; if that
+            // write fails, the kubelet takes the log tail instead, so the pod status always says why.
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
             .addNewVolumeMount().withName("spark-init-properties").withMountPath("/etc/spark-init").endVolumeMount()
             .addNewVolumeMount().withName("download-jars-volume").withMountPath(jarsDir).endVolumeMount()
             .addNewVolumeMount().withName("download-files-volume").withMountPath(filesDir).endVolumeMount();

@@ -49,6 +49,7 @@ class DependencyResolutionStepTest {
         assertThat(init.getImage()).isEqualTo("spark-k8s:0.1.0");
         assertThat(init.getArgs())
             .containsExactly("init", "--properties-file", "/etc/spark-init/spark-init.properties");
+        assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         Properties props = properties(spec);
         assertThat(props.getProperty("spark.kubernetes.initcontainer.remoteJars"))
             .isEqualTo("s3a://bucket/b.jar,https://repo.example.com/app.jar");
