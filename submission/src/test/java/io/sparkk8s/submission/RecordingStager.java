@@ -23,11 +23,20 @@ public final class RecordingStager implements ResourceStager {
     /** Every call, in order. */
     public final List<Upload> uploads = new CopyOnWriteArrayList<>();
 
+    /** Every bundle deleted, in order. */
+    public final List<SubmittedResourceIdAndSecret> deleted = new CopyOnWriteArrayList<>();
+
     @Override
     public CompletionStage<SubmittedResourceIdAndSecret> uploadResources(List<Path> localFiles, String ownerNamespace,
         Map<String, String> ownerLabels) {
         uploads.add(new Upload(List.copyOf(localFiles), ownerNamespace, Map.copyOf(ownerLabels)));
         String id = "id-" + Integer.toHexString(localFiles.toString().hashCode());
         return CompletableFuture.completedFuture(new SubmittedResourceIdAndSecret(id, "secret-" + id));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+        deleted.add(bundle);
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkk8s.actors.cleanup.DeletionReason;
 import io.sparkk8s.http.staging.ResourceStagingServer;
 import io.sparkk8s.http.staging.StagingServerSettings;
@@ -128,6 +129,28 @@ class StagedDependenciesEndToEndIT {
         try (var blobs = Files.list(work.resolve("store").resolve("blobs"))) {
             assertThat(blobs.toList()).as("no blob left on disk").isEmpty();
         }
+    }
+
+    @Test
+    void aSubmissionTheApiServerRefusesAfterStagingLeavesNoBundleBehind(KubernetesTestContext ctx)
+        throws Exception {
+        // Someone else's pod holds the driver pod's name: the API server refuses ours after staging.
+        ctx.client().pods().inNamespace(ctx.namespace()).resource(new PodBuilder().withNewMetadata()
+            .withName("taken").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
+            .endContainer().endSpec().build()).create();
+        Path jar = Files.writeString(work.resolve("app-lib.jar"), "local jar bytes");
+
+        int exit = submit(ctx, "--jars", jar.toString(), "--conf", "spark.kubernetes.driver.pod.name=taken",
+            "--conf", "spark.kubernetes.resourceStagingServer.uri=" + stagingUri);
+
+        assertThat(exit).as(stderr).isEqualTo(3);
+        assertThat(stderr).contains("taken");
+        assertThat(staging.store().list().toCompletableFuture().get()).as("staged bundles of the failed"
+            + " submission").isEmpty();
+        assertThat(ctx.client().pods().inNamespace(ctx.namespace()).list().getItems())
+            .extracting(p -> p.getMetadata().getName()).containsExactly("taken");
+        assertThat(ctx.client().configMaps().inNamespace(ctx.namespace()).withLabel("spark-app-selector").list()
+            .getItems()).isEmpty();
     }
 
     private int submit(KubernetesTestContext ctx, String... extra) {

@@ -57,6 +57,11 @@ public final class HttpResourceStager implements ResourceStager {
         return client.upload(bundle(localFiles), owner);
     }
 
+    @Override
+    public CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+        return client.delete(bundle.resourceId(), bundle.resourceSecret());
+    }
+
     /** The bundle this stager would send for {@code localFiles}: tar, maybe gzip, with progress. */
     public Source<ByteString, NotUsed> bundle(List<Path> localFiles) {
         Source<ByteString, NotUsed> tar = TarPacking.tar(localFiles, blockingIo);

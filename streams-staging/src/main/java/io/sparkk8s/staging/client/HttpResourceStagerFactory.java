@@ -123,6 +123,11 @@ public final class HttpResourceStagerFactory implements ResourceStagerFactory {
             return stager.uploadResources(localFiles, ownerNamespace, ownerLabels);
         }
 
+        @Override
+        public CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+            return stager.deleteResources(bundle);
+        }
+
         /** Whether the actor system runs on daemon threads (so it never keeps a JVM alive). */
         boolean daemonic() {
             return system.settings().Daemonicity();

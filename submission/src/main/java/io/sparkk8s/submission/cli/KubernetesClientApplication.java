@@ -20,6 +20,7 @@ import io.sparkk8s.submission.KubernetesResourceCreator;
 import io.sparkk8s.submission.SubmissionClientConfig;
 import io.sparkk8s.submission.staging.ResourceStager;
 import io.sparkk8s.submission.staging.ResourceStagerFactory;
+import io.sparkk8s.submission.staging.StagedBundlesRollback;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import io.sparkk8s.submission.status.DriverPodStatusWatcher;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
@@ -75,10 +76,19 @@ final class KubernetesClientApplication {
             printYaml(spec);
             return EXIT_OK;
         }
-        Optional<ResourceStager> stager = stager(request.sparkConf());
-        KubernetesDriverSpec spec = new DriverConfigurationStepsOrchestrator(request, names, stager, env).buildSpec();
+        Optional<StagedBundlesRollback> stager = stager(request.sparkConf()).map(StagedBundlesRollback::new);
         try (KubernetesClient client = clients.apply(request)) {
-            KubernetesResourceCreator.CreatedResources created = new KubernetesResourceCreator(client).create(spec);
+            KubernetesResourceCreator.CreatedResources created;
+            try {
+                KubernetesDriverSpec spec = new DriverConfigurationStepsOrchestrator(request, names,
+                    stager.map(ResourceStager.class::cast), env).buildSpec();
+                created = new KubernetesResourceCreator(client).create(spec);
+            } catch (RuntimeException e) {
+                // Nothing of a failed submission may stay behind: the creator removed what it created,
+                // the bundles already staged go too.
+                stager.ifPresent(rollback -> rollback.deleteUploaded(err));
+                throw e;
+            }
             String id = names.namespace() + ":" + created.driverPod().getMetadata().getName();
             err.println("Submitted application " + request.appName() + " (" + appId + ") as driver pod " + id);
             out.println(id);
@@ -170,11 +180,25 @@ final class KubernetesClientApplication {
         }
         Optional<ResourceStagerFactory> factory = ServiceLoader.load(ResourceStagerFactory.class).findFirst();
         if (factory.isEmpty()) {
-            return Optional.of((files, namespace, labels) -> CompletableFuture.failedFuture(new IllegalStateException(
-                "spark.kubernetes.resourceStagingServer.uri is set but no staging client (streams-staging) is on"
-                    + " the classpath of this build")));
+            return Optional.of(new MissingStagingClient());
         }
         return Optional.of(factory.get().create(URI.create(uri.get()), conf));
+    }
+
+    /** The stager of a build without streams-staging: staging fails and says why. */
+    private static final class MissingStagingClient implements ResourceStager {
+        @Override
+        public java.util.concurrent.CompletionStage<SubmittedResourceIdAndSecret> uploadResources(
+            List<java.nio.file.Path> localFiles, String ownerNamespace, Map<String, String> ownerLabels) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                "spark.kubernetes.resourceStagingServer.uri is set but no staging client (streams-staging) is on"
+                    + " the classpath of this build"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** Stands in for the staging server in {@code --dry-run}: nothing is uploaded. */
@@ -184,6 +208,11 @@ final class KubernetesClientApplication {
             List<java.nio.file.Path> localFiles, String ownerNamespace, Map<String, String> ownerLabels) {
             return CompletableFuture.completedFuture(new SubmittedResourceIdAndSecret("<assigned at submission>",
                 "<assigned at submission>"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+            return CompletableFuture.completedFuture(null);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.sparkk8s.submission.staging;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionStage;
  * step calls it; the implementation (streaming tar over Pekko HTTP) lives in streams-staging, so
  * submission/ does not know Pekko.
  */
+@FunctionalInterface
 public interface ResourceStager {
 
     /**
@@ -20,4 +22,17 @@ public interface ResourceStager {
      */
     CompletionStage<SubmittedResourceIdAndSecret> uploadResources(List<Path> localFiles, String ownerNamespace,
         Map<String, String> ownerLabels);
+
+    /**
+     * Deletes a bundle this stager uploaded, so a submission that fails after staging leaves nothing
+     * on the server (the original design left such bundles for 30 minutes).
+     *
+     * <p>The default cannot delete: it fails, and the bundle is left to expire on the server.
+     *
+     * @return completes when the server has deleted the bundle
+     */
+    default CompletionStage<Void> deleteResources(SubmittedResourceIdAndSecret bundle) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName()
+            + " cannot delete staged bundles"));
+    }
 }
