@@ -66,6 +66,15 @@ public final class HttpResourceStager implements ResourceStager {
     public Source<ByteString, NotUsed> bundle(List<Path> localFiles) {
         Source<ByteString, NotUsed> tar = TarPacking.tar(localFiles, blockingIo);
         return (gzip ? tar.via(Compression.gzip()) : tar)
-            .via(ProgressReporting.flow(progress, progressInterval));
+            .via(ProgressReporting.flow(progress, progressInterval, gzip ? -1 : expectedSize(localFiles)));
+    }
+
+    /** The uncompressed archive's size, or -1 if it cannot be known now (the stream then fails and says why). */
+    private static long expectedSize(List<Path> localFiles) {
+        try {
+            return TarPacking.archiveSize(localFiles);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 }

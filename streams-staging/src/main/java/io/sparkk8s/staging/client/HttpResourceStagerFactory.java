@@ -40,6 +40,7 @@ public final class HttpResourceStagerFactory implements ResourceStagerFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpResourceStagerFactory.class);
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration TERMINAL_INTERVAL = Duration.ofMillis(200);
 
     @Override
     public ClosableStager create(URI stagingServer, SparkConf conf) {
@@ -49,8 +50,13 @@ public final class HttpResourceStagerFactory implements ResourceStagerFactory {
             .withFallback(ConfigFactory.load(HttpResourceStagerFactory.class.getClassLoader())),
             HttpResourceStagerFactory.class.getClassLoader());
         Executor blockingIo = system.dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
+        // On a terminal a progress bar redrawn in place; otherwise (CI, logs, pipes) a line every 5 s.
+        boolean terminal = System.console() != null;
+        ProgressListener progress = terminal
+            ? new TerminalProgressBar(System.err, "staging to " + stagingServer.getAuthority())
+            : p -> logProgress(stagingServer, p);
         HttpResourceStager stager = new HttpResourceStager(new ResourceStagingClient(system, stagingServer, tls),
-            blockingIo, false, progress -> logProgress(stagingServer, progress), PROGRESS_INTERVAL);
+            blockingIo, false, progress, terminal ? TERMINAL_INTERVAL : PROGRESS_INTERVAL);
         return new ClosableStager(stager, system);
     }
 

@@ -18,6 +18,15 @@ public final class ProgressReporting {
      * {@code finished = true} when the stream completes.
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(ProgressListener listener, Duration interval) {
+        return flow(listener, interval, -1);
+    }
+
+    /**
+     * As {@link #flow(ProgressListener, Duration)}, with the transfer's total size in every report
+     * ({@code expectedBytes}, -1 when unknown) so a listener can show a share done.
+     */
+    public static Flow<ByteString, ByteString, NotUsed> flow(ProgressListener listener, Duration interval,
+        long expectedBytes) {
         long intervalNanos = interval.toNanos();
         return Flow.<ByteString>create().statefulMap(() -> new long[] {System.nanoTime(), 0, System.nanoTime()},
             (state, chunk) -> {
@@ -25,11 +34,13 @@ public final class ProgressReporting {
                 long now = System.nanoTime();
                 if (now - state[2] >= intervalNanos) {
                     state[2] = now;
-                    listener.onProgress(new StagingProgress(state[1], rate(state[1], now - state[0]), false));
+                    listener.onProgress(new StagingProgress(state[1], rate(state[1], now - state[0]), false,
+                        expectedBytes));
                 }
                 return Pair.create(state, chunk);
             }, state -> {
-                listener.onProgress(new StagingProgress(state[1], rate(state[1], System.nanoTime() - state[0]), true));
+                listener.onProgress(new StagingProgress(state[1], rate(state[1], System.nanoTime() - state[0]), true,
+                    expectedBytes));
                 return Optional.empty();
             });
     }

@@ -73,6 +73,29 @@ public final class TarPacking {
         return list(inputs).stream().map(Entry::name).toList();
     }
 
+    /**
+     * The exact size in bytes of the archive {@link #tar} makes of {@code inputs} as they are now
+     * (headers, GNU long-name entries, content padded to 512-byte blocks, end-of-archive blocks), so a
+     * progress display can show a share done. Blocking.
+     *
+     * @throws IllegalArgumentException naming the input that cannot be packed
+     */
+    public static long archiveSize(List<Path> inputs) {
+        long size = END_OF_ARCHIVE.size();
+        for (Entry entry : list(inputs)) {
+            int nameBytes = entry.name().getBytes(StandardCharsets.UTF_8).length;
+            if (nameBytes >= TarConstants.NAMELEN) {
+                size += BLOCK + blocks(nameBytes + 1L);
+            }
+            size += BLOCK + (entry.directory() ? 0 : blocks(entry.size()));
+        }
+        return size;
+    }
+
+    private static long blocks(long bytes) {
+        return (bytes + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
     private static List<Entry> list(List<Path> inputs) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, Path> sources = new LinkedHashMap<>();

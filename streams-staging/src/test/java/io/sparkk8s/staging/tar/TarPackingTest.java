@@ -115,6 +115,23 @@ class TarPackingTest {
             .rootCause().hasMessageContaining(missing + ": no such file or directory");
     }
 
+    @Test
+    void archiveSizeIsExactlyTheNumberOfBytesTheArchiveHas() throws Exception {
+        Path inputs = Files.createDirectories(tmp.resolve("sized"));
+        Path jar = write(inputs.resolve("app.jar"), 70_001);
+        Path empty = write(inputs.resolve("empty.txt"), 0);
+        Path deps = Files.createDirectories(inputs.resolve("deps"));
+        write(deps.resolve("block.jar"), 512);
+        write(deps.resolve("y".repeat(99) + ".jar"), 1);
+        // An entry name over 512 bytes: its GNU long-name entry takes two blocks of content.
+        Path deep = Files.createDirectories(deps.resolve("z".repeat(200)).resolve("w".repeat(200)));
+        write(deep.resolve("v".repeat(200) + ".jar"), 513);
+
+        List<Path> all = List.of(jar, empty, deps);
+
+        assertThat(TarPacking.archiveSize(all)).isEqualTo(pack(all).length);
+    }
+
     private byte[] pack(List<Path> inputs) throws Exception {
         return TarPacking.tar(inputs, io).runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat),
             materializer).toCompletableFuture().get(30, TimeUnit.SECONDS).toArray();
