@@ -158,6 +158,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
             Map<String, String> secretData = new TreeMap<>();
             staged.jars().ifPresent(r -> stagedBundle(r, "Jars", JARS_SECRET_KEY, properties, secretData));
             staged.files().ifPresent(r -> stagedBundle(r, "Files", FILES_SECRET_KEY, properties, secretData));
+            InitContainerStagingTrust.apply(conf, SECRET_MOUNT_PATH, properties, secretData);
             String secretName = names.resourceName("init-secret");
             result = result.withOtherResource(new SecretBuilder()
                 .withNewMetadata().withName(secretName).withNamespace(names.namespace()).endMetadata()

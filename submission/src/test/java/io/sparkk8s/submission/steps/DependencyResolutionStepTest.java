@@ -133,6 +133,53 @@ class DependencyResolutionStepTest {
             .hasMessageStartingWith("spark.kubernetes.initContainer.image: ");
     }
 
+    @Test
+    void theInitContainerGetsTheStagingServersTrustThroughItsSecretNeverTheConfigMap() throws IOException {
+        Path jar = Files.writeString(dir.resolve("udf.jar"), "jar");
+        Path trustStore = Files.write(dir.resolve("truststore.p12"), new byte[] {1, 2, 3});
+        Path passwordFile = Files.writeString(dir.resolve("password"), "s3cret-pass");
+        SubmissionRequest request = Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"), Map.of(
+            "spark.jars", jar.toString(),
+            "spark.kubernetes.initContainer.image", "spark-k8s:0.1.0",
+            "spark.kubernetes.resourceStagingServer.uri", "https://staging:10000",
+            "spark.ssl.kubernetes.resourceStagingServer.enabled", "true",
+            "spark.ssl.kubernetes.resourceStagingServer.trustStore", "/elsewhere/ignored.p12",
+            "spark.ssl.kubernetes.resourceStagingServer.internal.trustStore", trustStore.toString(),
+            "spark.ssl.kubernetes.resourceStagingServer.trustStorePasswordFile", passwordFile.toString(),
+            "spark.ssl.kubernetes.resourceStagingServer.trustStoreType", "PKCS12"));
+
+        KubernetesDriverSpec spec = run(request, Optional.of(new RecordingStager()));
+
+        Properties props = properties(spec);
+        assertThat(props.getProperty("spark.ssl.kubernetes.resourceStagingServer.enabled")).isEqualTo("true");
+        assertThat(props.getProperty("spark.ssl.kubernetes.resourceStagingServer.trustStore"))
+            .isEqualTo("/mnt/secrets/spark-init/stagingTrustStore");
+        assertThat(props.getProperty("spark.ssl.kubernetes.resourceStagingServer.trustStorePasswordFile"))
+            .isEqualTo("/mnt/secrets/spark-init/stagingTrustStorePassword");
+        assertThat(props.getProperty("spark.ssl.kubernetes.resourceStagingServer.trustStoreType")).isEqualTo("PKCS12");
+        assertThat(props.toString()).doesNotContain("s3cret-pass");
+        Secret secret = spec.otherKubernetesResources().stream().filter(Secret.class::isInstance)
+            .map(Secret.class::cast).findFirst().orElseThrow();
+        assertThat(Base64.getDecoder().decode(secret.getData().get("stagingTrustStore"))).containsExactly(1, 2, 3);
+        assertThat(new String(Base64.getDecoder().decode(secret.getData().get("stagingTrustStorePassword")),
+            StandardCharsets.UTF_8)).isEqualTo("s3cret-pass");
+    }
+
+    @Test
+    void anUnreadableTrustFileIsRejectedNamingTheKey() throws IOException {
+        Path jar = Files.writeString(dir.resolve("udf.jar"), "jar");
+        SubmissionRequest request = Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"), Map.of(
+            "spark.jars", jar.toString(),
+            "spark.kubernetes.initContainer.image", "spark-k8s:0.1.0",
+            "spark.kubernetes.resourceStagingServer.uri", "https://staging:10000",
+            "spark.ssl.kubernetes.resourceStagingServer.clientCertPem", dir.resolve("missing.pem").toString()));
+
+        assertThatThrownBy(() -> run(request, Optional.of(new RecordingStager())))
+            .isInstanceOf(SubmissionConfigurationException.class)
+            .hasMessageStartingWith("spark.ssl.kubernetes.resourceStagingServer.clientCertPem:")
+            .hasMessageContaining("missing.pem");
+    }
+
     private static Properties properties(KubernetesDriverSpec spec) throws IOException {
         ConfigMap map = spec.otherKubernetesResources().stream().filter(ConfigMap.class::isInstance)
             .map(ConfigMap.class::cast).findFirst().orElseThrow();
