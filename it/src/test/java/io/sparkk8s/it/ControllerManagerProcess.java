@@ -64,6 +64,8 @@ final class ControllerManagerProcess {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
         ControllerManagerProcess kcm = new ControllerManagerProcess(process, log);
+        // A test JVM stopped by a signal (a fork timeout, Ctrl-C) must not leave the process behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-kube-controller-manager"));
         try {
             kcm.awaitHealthy(port);
         } catch (RuntimeException e) {
