@@ -25,7 +25,8 @@ import io.sparkk8s.submission.steps.DependencyResolutionStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -153,20 +154,11 @@ class InitContainerEndToEndIT {
             "--conf", "spark.kubernetes.report.interval=200ms"));
         args.addAll(List.of(extra));
         args.add("local:///opt/spark/examples/jars/spark-examples.jar");
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = SubmissionCli.run(Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent"),
-                args.toArray(String[]::new));
-            return new CliResult(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = SubmissionCli.run(Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent"),
+            new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        return new CliResult(exit, out.toString(), err.toString());
     }
 
     private static String driverPod(KubernetesTestContext ctx) {

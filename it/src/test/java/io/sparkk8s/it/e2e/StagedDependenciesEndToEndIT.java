@@ -18,10 +18,9 @@ import io.sparkk8s.staging.store.BundleEntry;
 import io.sparkk8s.staging.store.BundleState;
 import io.sparkk8s.staging.store.LocalDiskBlobStore;
 import io.sparkk8s.submission.cli.SubmissionCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -162,18 +161,12 @@ class StagedDependenciesEndToEndIT {
             "--conf", "spark.kubernetes.report.interval=200ms"));
         args.addAll(List.of(extra));
         args.add("local:///opt/spark/examples/jars/spark-examples.jar");
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        StringWriter err = new StringWriter();
         try {
             return SubmissionCli.run(Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent"),
-                args.toArray(String[]::new));
+                new PrintWriter(new StringWriter()), new PrintWriter(err, true), args.toArray(String[]::new));
         } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-            stderr = err.toString(StandardCharsets.UTF_8);
+            stderr = err.toString();
         }
     }
 }

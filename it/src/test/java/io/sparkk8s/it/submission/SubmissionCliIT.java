@@ -10,15 +10,14 @@ import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
 import io.sparkk8s.submission.cli.SubmissionCli;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,22 +32,6 @@ class SubmissionCliIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureOutput() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     private int cli(KubernetesTestContext ctx, String subcommand, String... args) {
         out.reset();
@@ -58,7 +41,7 @@ class SubmissionCliIT {
         // after the subcommand (and the id of kill/status): after the primary resource it is an app argument
         all.addAll(subcommand.equals("submit") ? 1 : 2, List.of("--master", "k8s://" + ctx.masterUrl()));
         return SubmissionCli.run(Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent"),
-            all.toArray(String[]::new));
+            writer(out), writer(err), all.toArray(String[]::new));
     }
 
     private static String[] sparkPi(KubernetesTestContext ctx, String name, String... extraConf) {
@@ -75,10 +58,13 @@ class SubmissionCliIT {
         return args.toArray(String[]::new);
     }
 
-    /** The CLI's results: stdout without the log lines it/'s test logging configuration also sends there. */
+    /** The CLI's results (its own stdout: logging goes to the process's streams, not here). */
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*"))
-            .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static PrintWriter writer(ByteArrayOutputStream bytes) {
+        return new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), true);
     }
 
     @Test
@@ -145,7 +131,8 @@ class SubmissionCliIT {
         List<String> args = new ArrayList<>(List.of("submit", "--master", "k8s://https://127.0.0.1:1"));
         args.addAll(List.of(sparkPi(ctx, "nowhere", "spark.kubernetes.submission.connectionTimeout=2000")));
 
-        int exit = SubmissionCli.run(Map.of("HOME", "/nonexistent"), args.toArray(String[]::new));
+        int exit = SubmissionCli.run(Map.of("HOME", "/nonexistent"), writer(out), writer(err),
+            args.toArray(String[]::new));
 
         assertThat(exit).isEqualTo(SubmissionCli.EXIT_CLUSTER);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Error: creating Pod");

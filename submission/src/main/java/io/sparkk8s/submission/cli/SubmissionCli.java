@@ -79,11 +79,31 @@ public final class SubmissionCli implements Callable<Integer> {
 
     /** Runs the CLI with {@code env} as its environment ({@code KUBECONFIG}, {@code SPARK_CONF_DIR}, ...). */
     public static int run(Map<String, String> env, String... args) {
+        return commandLine(env).execute(args);
+    }
+
+    /**
+     * Runs the CLI with {@code env} as its environment, writing results to {@code out} and progress
+     * and errors to {@code err} instead of the process's streams (for embedding and tests).
+     */
+    public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = commandLine(env);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static CommandLine commandLine(Map<String, String> env) {
         CommandLine commandLine = new CommandLine(new SubmissionCli(env), new Factory(env));
         commandLine.setExpandAtFiles(false);
         commandLine.setUnmatchedOptionsArePositionalParams(true);
         commandLine.getSubcommands().get("submit").setEndOfOptionsDelimiter("\u0000--");
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     @Override

@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,22 +28,6 @@ class SubmissionCliClusterTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void captureOutput() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     private int cli(String... args) {
         out.reset();
@@ -53,7 +36,11 @@ class SubmissionCliClusterTest {
         // after the subcommand (and the id of kill/status): after the primary resource it would be an app argument
         all.addAll(args[0].equals("submit") ? 1 : 2, List.of("--master",
             "k8s://" + client.getMasterUrl().toString().replaceAll("/$", "")));
-        return SubmissionCli.run(Map.of("HOME", "/nonexistent"), all.toArray(String[]::new));
+        return SubmissionCli.run(Map.of("HOME", "/nonexistent"), writer(out), writer(err), all.toArray(String[]::new));
+    }
+
+    private static PrintWriter writer(ByteArrayOutputStream bytes) {
+        return new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), true);
     }
 
     private String stdout() {

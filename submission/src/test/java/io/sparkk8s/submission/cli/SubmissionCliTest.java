@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkk8s.config.BuildInfo;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,27 +20,23 @@ class SubmissionCliTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
 
-    @BeforeEach
-    void captureOutput() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    private int run(String... args) {
+        return run(System.getenv(), args);
     }
 
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+    private int run(Map<String, String> env, String... args) {
+        return SubmissionCli.run(env, writer(out), writer(err), args);
+    }
+
+    private static PrintWriter writer(ByteArrayOutputStream bytes) {
+        return new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), true);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"submit", "kill", "status", "version"})
     void everySubcommandHasHelp(String subcommand) {
-        int exit = SubmissionCli.run(subcommand, "--help");
+        int exit = run(subcommand, "--help");
 
         assertThat(exit).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: spark-k8s " + subcommand);
@@ -49,7 +44,7 @@ class SubmissionCliTest {
 
     @Test
     void versionPrintsTheBuildVersionToStdout() {
-        int exit = SubmissionCli.run("version");
+        int exit = run("version");
 
         assertThat(exit).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(BuildInfo.current().version());
@@ -57,7 +52,7 @@ class SubmissionCliTest {
 
     @Test
     void unknownSubcommandIsAUsageError() {
-        int exit = SubmissionCli.run("sumbit");
+        int exit = run("sumbit");
 
         assertThat(exit).isEqualTo(SubmissionCli.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("sumbit");
@@ -65,7 +60,7 @@ class SubmissionCliTest {
 
     @Test
     void submitHelpPrintsTheSparkSubmitOptionsAndExitCodes() {
-        int exit = SubmissionCli.run("submit", "--help");
+        int exit = run("submit", "--help");
 
         assertThat(exit).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--driver-memory").contains("--kill")
@@ -74,7 +69,7 @@ class SubmissionCliTest {
 
     @Test
     void aBadOptionIsAUsageErrorNamingIt() {
-        int exit = SubmissionCli.run(Map.of("HOME", "/nonexistent"), "submit", "--master", "yarn", "--class", "a.B",
+        int exit = run(Map.of("HOME", "/nonexistent"), "submit", "--master", "yarn", "--class", "a.B",
             "local:///app.jar");
 
         assertThat(exit).isEqualTo(SubmissionCli.EXIT_USAGE);
@@ -83,7 +78,7 @@ class SubmissionCliTest {
 
     @Test
     void dryRunPrintsEveryResourceAsYamlWithoutContactingTheCluster() {
-        int exit = SubmissionCli.run(Map.of("HOME", "/nonexistent"), "submit", "--dry-run",
+        int exit = run(Map.of("HOME", "/nonexistent"), "submit", "--dry-run",
             "--master", "k8s://https://127.0.0.1:1", "--deploy-mode", "cluster", "--name", "spark-pi",
             "--class", "org.apache.spark.examples.SparkPi",
             "--conf", "spark.kubernetes.container.image=apache/spark:3.5.1",
