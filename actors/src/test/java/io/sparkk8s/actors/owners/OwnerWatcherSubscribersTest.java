@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +80,23 @@ class OwnerWatcherSubscribersTest {
         subscriber.stop();
 
         await("informers of the stopped subscriber's namespaces stopped").atMost(Duration.ofSeconds(5))
+            .until(() -> health.namespaces().isEmpty());
+    }
+
+    @Test
+    void dropsTheWatchesMadeThroughAMessageAdapterWhenItsActorStops() {
+        // The cleaner subscribes through a message adapter: the watcher sees the adapter's ref, not the actor's.
+        ActorRef<String> subscriber = TEST_KIT.spawn(Behaviors.setup(ctx -> {
+            ActorRef<OwnerWatcher.OwnerEvent> adapter = ctx.messageAdapter(OwnerWatcher.OwnerEvent.class,
+                event -> "event");
+            watcher.tell(new OwnerWatcher.Watch(OWNER_A, adapter));
+            return Behaviors.receiveMessage(msg -> "stop".equals(msg) ? Behaviors.stopped() : Behaviors.same());
+        }));
+        await().atMost(Duration.ofSeconds(5)).until(() -> health.namespaces().size() == 1);
+
+        subscriber.tell("stop");
+
+        await("informer of the stopped actor's namespace stopped").atMost(Duration.ofSeconds(5))
             .until(() -> health.namespaces().isEmpty());
     }
 
