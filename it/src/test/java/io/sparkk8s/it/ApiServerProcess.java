@@ -47,26 +47,27 @@ public final class ApiServerProcess implements ExtensionContext.Store.CloseableR
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<String> command;
-    private final int port;
     private final String masterUrl;
     private final Config config;
     private final KubernetesClient client;
     private final Path log;
+    private final Thread shutdownHook;
     private volatile Process process;
 
     private ApiServerProcess(List<String> command, int port, String masterUrl, Config config, Path log) {
         this.command = List.copyOf(command);
-        this.port = port;
         this.masterUrl = masterUrl;
         this.config = config;
         this.client = new KubernetesClientBuilder().withConfig(config).build();
         this.log = log;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // A test JVM stopped by a signal (a fork timeout, Ctrl-C) must not leave the process behind.
+        this.shutdownHook = new Thread(() -> {
             Process running = process;
             if (running != null) {
                 running.destroyForcibly();
             }
-        }, "stop-extra-kube-apiserver-" + port));
+        }, "stop-extra-kube-apiserver-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -178,6 +179,11 @@ public final class ApiServerProcess implements ExtensionContext.Store.CloseableR
     public void close() {
         client.close();
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook runs anyway and finds nothing to stop.
+        }
     }
 
     private void awaitReady() {
