@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * namespace. Test methods (and {@code @BeforeEach}/{@code @AfterEach} methods) declare a {@link
  * KubernetesTestContext} parameter to get it.
  *
+ * <p>A test method that also declares an {@link ApiServerProcess} parameter gets a second
+ * {@code kube-apiserver} on the same etcd, which it may stop and start again (an API server restart
+ * while the rest of the control plane runs); it is stopped after the method.
+ *
  * <p>The binaries come from {@code it/scripts/build-kube-binaries.sh}, which the Maven build runs
  * before the integration tests; their version and directory are passed as the system properties
  * {@value #VERSION_PROPERTY} and {@value #DIR_PROPERTY}.
@@ -75,11 +79,18 @@ public final class KubernetesApiServerExtension
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == KubernetesTestContext.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == KubernetesTestContext.class || type == ApiServerProcess.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        if (parameterContext.getParameter().getType() == ApiServerProcess.class) {
+            ControlPlane plane = controlPlane(extensionContext);
+            // Kept in the method's store: closed (stopped) when the method is done.
+            return extensionContext.getStore(STORE).getOrComputeIfAbsent(ApiServerProcess.class,
+                k -> plane.startExtraApiServer(), ApiServerProcess.class);
+        }
         KubernetesTestContext ctx = extensionContext.getStore(STORE).get(KubernetesTestContext.class,
             KubernetesTestContext.class);
         if (ctx == null) {
@@ -165,6 +176,15 @@ public final class KubernetesApiServerExtension
 
         KubernetesClient client() {
             return client;
+        }
+
+        /** A second API server on this plane's etcd; see {@link ApiServerProcess}. */
+        ApiServerProcess startExtraApiServer() {
+            try {
+                return ApiServerProcess.startBeside(masterUrl, Files.readString(kubeconfig));
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start a second kube-apiserver beside " + masterUrl, e);
+            }
         }
 
         Path kubeconfig() {

@@ -60,8 +60,9 @@ public final class OwnerWatcher {
 
     /**
      * Start following {@code owner} for {@code replyTo}; it gets an {@link OwnerGone} each time the
-     * owner is confirmed gone, until it sends {@link Unwatch}. Watching an owner whose objects are
-     * already gone reports it gone once the namespace's informer has synced.
+     * owner is confirmed gone, until it sends {@link Unwatch} or stops (the watcher death-watches its
+     * subscribers and drops every watch of one that stops). Watching an owner whose objects are already
+     * gone reports it gone once the namespace's informer has synced.
      */
     public record Watch(StagedResourcesOwner owner, ActorRef<OwnerEvent> replyTo) implements Command {
     }
@@ -98,6 +99,10 @@ public final class OwnerWatcher {
     }
 
     private record Key(String namespace, OwnerKind kind) {
+    }
+
+    /** A subscriber stopped, perhaps without sending {@link Unwatch}: its watches go. */
+    private record SubscriberTerminated(ActorRef<OwnerEvent> subscriber) implements Command {
     }
 
     private record InformerSynced(Key key, SharedIndexInformer<?> informer) implements Command {
@@ -188,6 +193,8 @@ public final class OwnerWatcher {
         private final Clock clock;
         private final OwnerWatchHealth health;
         private final Map<StagedResourcesOwner, Set<ActorRef<OwnerEvent>>> subscribers = new HashMap<>();
+        /** The owners each subscriber follows; a subscriber is death-watched while it follows any. */
+        private final Map<ActorRef<OwnerEvent>, Set<StagedResourcesOwner>> watchedBy = new HashMap<>();
         private final Map<Key, Watched> informers = new HashMap<>();
         /** Owners with a confirming list in flight, and whether another one is needed after it. */
         private final Map<StagedResourcesOwner, Boolean> confirming = new HashMap<>();
@@ -210,7 +217,11 @@ public final class OwnerWatcher {
         Behavior<Command> behavior() {
             return Behaviors.receive(Command.class)
                 .onMessage(Watch.class, this::onWatch)
-                .onMessage(Unwatch.class, this::onUnwatch)
+                .onMessage(Unwatch.class, msg -> {
+                    unwatch(msg.owner(), msg.replyTo());
+                    return Behaviors.same();
+                })
+                .onMessage(SubscriberTerminated.class, this::onSubscriberTerminated)
                 .onMessage(InformerSynced.class, this::onSynced)
                 .onMessage(InformerStartFailed.class, this::onStartFailed)
                 .onMessage(InformerError.class, this::onInformerError)
@@ -263,6 +274,11 @@ public final class OwnerWatcher {
                 return Behaviors.same();
             }
             boolean added = subscribers.computeIfAbsent(owner, o -> new LinkedHashSet<>()).add(msg.replyTo());
+            Set<StagedResourcesOwner> followed = watchedBy.computeIfAbsent(msg.replyTo(), ref -> {
+                ctx.watchWith(ref, new SubscriberTerminated(ref));
+                return new HashSet<>();
+            });
+            followed.add(owner);
             Watched watched = informers.get(key);
             if (namespaces == null) {
                 startNamespaceInformer();
@@ -280,11 +296,27 @@ public final class OwnerWatcher {
             return Behaviors.same();
         }
 
-        private Behavior<Command> onUnwatch(Unwatch msg) {
-            StagedResourcesOwner owner = msg.owner();
+        private Behavior<Command> onSubscriberTerminated(SubscriberTerminated msg) {
+            Set<StagedResourcesOwner> followed = watchedBy.get(msg.subscriber());
+            if (followed != null) {
+                ctx.getLog().info("owner watcher: subscriber {} stopped without unwatching {} owner(s); dropping"
+                    + " its watches", msg.subscriber().path(), followed.size());
+                for (StagedResourcesOwner owner : List.copyOf(followed)) {
+                    unwatch(owner, msg.subscriber());
+                }
+            }
+            return Behaviors.same();
+        }
+
+        private void unwatch(StagedResourcesOwner owner, ActorRef<OwnerEvent> subscriber) {
+            Set<StagedResourcesOwner> followed = watchedBy.get(subscriber);
+            if (followed != null && followed.remove(owner) && followed.isEmpty()) {
+                watchedBy.remove(subscriber);
+                ctx.unwatch(subscriber);
+            }
             Set<ActorRef<OwnerEvent>> refs = subscribers.get(owner);
-            if (refs == null || !refs.remove(msg.replyTo()) || !refs.isEmpty()) {
-                return Behaviors.same();
+            if (refs == null || !refs.remove(subscriber) || !refs.isEmpty()) {
+                return;
             }
             subscribers.remove(owner);
             timers.cancel(owner);
@@ -302,7 +334,6 @@ public final class OwnerWatcher {
                     publish(key, watched);
                 }
             }
-            return Behaviors.same();
         }
 
         private SharedIndexInformer<? extends HasMetadata> startInformer(Key key) {

@@ -45,6 +45,9 @@ final class CleanupHarness implements AutoCloseable {
     static final CleanerSettings CLEANER_SETTINGS = new CleanerSettings(Duration.ofMinutes(30),
         Duration.ofMillis(500), Duration.ofMillis(500));
 
+    private static final String STOP_CLEANER = "stop-cleaner";
+    private static final String CLEANER_STOPPED = "cleaner-stopped";
+
     final LocalDiskBlobStore store;
     final OwnerWatchHealth health = new OwnerWatchHealth();
     final CleanupCounters metrics = new CleanupCounters();
@@ -56,6 +59,7 @@ final class CleanupHarness implements AutoCloseable {
     private final ActorRef<Object> parent;
     private final Materializer materializer;
     private final CompletableFuture<Void> stopped;
+    private final CompletableFuture<Void> cleanerStopped = new CompletableFuture<>();
 
     private CleanupHarness(ActorSystem<?> system, KubernetesClient client, Path storeRoot, String name)
         throws Exception {
@@ -77,8 +81,17 @@ final class CleanupHarness implements AutoCloseable {
                     return Behaviors.same();
                 }), "deletions");
             c.tell(new StagedResourcesCleaner.Subscribe(listener));
+            ctx.watchWith(c, CLEANER_STOPPED);
             cleanerRef.complete(c);
             return Behaviors.receive(Object.class)
+                .onMessageEquals(STOP_CLEANER, () -> {
+                    ctx.stop(c);
+                    return Behaviors.same();
+                })
+                .onMessageEquals(CLEANER_STOPPED, () -> {
+                    cleanerStopped.complete(null);
+                    return Behaviors.same();
+                })
                 .onAnyMessage(stop -> Behaviors.stopped())
                 .onSignal(PostStop.class, signal -> {
                     stopped.complete(null);
@@ -104,6 +117,15 @@ final class CleanupHarness implements AutoCloseable {
         download.content().runWith(Sink.ignore(), materializer).toCompletableFuture().get(10, TimeUnit.SECONDS);
         cleaner.tell(new StagedResourcesCleaner.Rescan());
         return bundle;
+    }
+
+    /**
+     * Stops the cleaner alone, as a bug or a supervisor might, without its sending {@code Unwatch}; the
+     * owner watcher keeps running. Returns once the cleaner has stopped.
+     */
+    void stopCleanerOnly() throws Exception {
+        parent.tell(STOP_CLEANER);
+        cleanerStopped.get(10, TimeUnit.SECONDS);
     }
 
     /** Whether the store still has bundle {@code bundle}. */

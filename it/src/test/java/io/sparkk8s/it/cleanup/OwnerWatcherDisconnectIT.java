@@ -30,9 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The owner watcher loses its connection to the API server while an owner is deleted. The API
- * server keeps running; a {@link TcpProxy} between it and the watcher's client is cut and restored,
- * which to the client is the same as the server going away and coming back. Watch cache off and
+ * The owner watcher loses its network connection to the API server while an owner is deleted. The
+ * API server keeps running; a {@link TcpProxy} between it and the watcher's client is cut and
+ * restored (a network partition). The API server process itself stopped and started again is
+ * {@link OwnerWatcherApiServerRestartIT}. Watch cache off and
  * compaction every two seconds, so that a long enough cut makes the watch's resourceVersion expire
  * (410 Gone) and forces the informer to relist, as after a long outage on a real cluster.
  */

@@ -81,6 +81,22 @@ class StagedResourcesCleanupIT {
     }
 
     @Test
+    void aCleanerThatStopsWithoutUnwatchingNoLongerKeepsItsOwnersWatched(KubernetesTestContext ctx) throws Exception {
+        Map<String, String> labels = Map.of("spark-app-selector", "spark-cleaner-stopped");
+        createPod(ctx.client(), ctx.namespace(), "driver", labels);
+        try (CleanupHarness cleanup = CleanupHarness.start(SYSTEM, ctx.client(), storeRoot, "cleaner-stopped")) {
+            NewBundle bundle = cleanup.stageAndDownload(owner(ctx.namespace(), labels));
+            awaitSynced(cleanup, ctx.namespace());
+
+            cleanup.stopCleanerOnly();
+
+            // The watcher, still running, noticed its subscriber's death: the namespace's informer is stopped.
+            await().atMost(PROMPTLY).until(() -> cleanup.health.namespaces().isEmpty());
+            assertThat(cleanup.stored(bundle)).isTrue();
+        }
+    }
+
+    @Test
     void deletesAUsedBundleWhenItsOwnersNamespaceIsDeleted(KubernetesTestContext ctx) throws Exception {
         String namespace = "gone-" + UUID.randomUUID().toString().substring(0, 8);
         ctx.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
