@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.InvalidActorNameException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -211,6 +212,8 @@ public final class SubmissionSupervisor {
         private final long dispatchIntervalNanos;
         private long notBefore = System.nanoTime();
         private int inFlight;
+        /** The submission of each child actor, until it terminates. */
+        private final Map<ActorRef<?>, String> submissionOfChild = new HashMap<>();
         /** List requests that wait for the recovery at start to end. */
         private List<ListSubmissions> listsWaitingForRecovery;
 
@@ -334,9 +337,8 @@ public final class SubmissionSupervisor {
                 }
                 String id = queue.poll();
                 Entry entry = entries.get(id);
-                entry.child = context.spawn(SubmissionActor.create(entry.request, entry.names, entry.status, runtime),
-                    id);
-                context.watch(entry.child);
+                entry.child = spawnChild(id, SubmissionActor.create(entry.request, entry.names, entry.status,
+                    runtime));
                 entry.request = null;
                 entry.inFlight = true;
                 inFlight++;
@@ -344,6 +346,22 @@ public final class SubmissionSupervisor {
                     notBefore = now + dispatchIntervalNanos;
                 }
             }
+        }
+
+        /**
+         * Spawns and watches the actor of submission {@code id}, named after it unless an earlier actor of the
+         * same id (a submission forgotten and then looked up again) has not terminated yet.
+         */
+        private ActorRef<SubmissionActor.Command> spawnChild(String id, Behavior<SubmissionActor.Command> behavior) {
+            ActorRef<SubmissionActor.Command> child;
+            try {
+                child = context.spawn(behavior, id);
+            } catch (InvalidActorNameException e) {
+                child = context.spawn(behavior, id + "-" + System.nanoTime());
+            }
+            context.watch(child);
+            submissionOfChild.put(child, id);
+            return child;
         }
 
         private Behavior<Command> onDriverCreated(DriverCreated msg) {
@@ -462,8 +480,7 @@ public final class SubmissionSupervisor {
                     entries.remove(finished.poll());
                 }
             } else {
-                entry.child = context.spawn(SubmissionActor.adopt(names, status, runtime), id);
-                context.watch(entry.child);
+                entry.child = spawnChild(id, SubmissionActor.adopt(names, status, runtime));
             }
             return true;
         }
@@ -519,8 +536,8 @@ public final class SubmissionSupervisor {
                 }
                 return Behaviors.same();
             }
-            String id = signal.getRef().path().name();
-            Entry entry = entries.get(id);
+            String id = submissionOfChild.remove(signal.getRef());
+            Entry entry = id == null ? null : entries.get(id);
             if (entry == null || entry.child == null || !entry.child.equals(signal.getRef())) {
                 return Behaviors.same();
             }
