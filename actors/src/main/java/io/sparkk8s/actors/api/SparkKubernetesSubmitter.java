@@ -56,6 +56,14 @@ import org.apache.pekko.stream.javadsl.Source;
  * exhausted, killed before creation; nothing is left on the server), {@link
  * UnknownSubmissionException}.
  *
+ * <p>Nothing lives only in memory: every driver pod records its submission (labels {@code
+ * spark-role=driver}, {@code spark-app-selector=<id>}, annotation {@code spark-k8s.io/app-name}), so a
+ * submitter started after a restart of the JVM answers {@link #status}, {@link #watch} and {@link #kill} for
+ * the ids an earlier one returned (it looks an id it does not know up on the API server), and {@link #list}
+ * shows the earlier submissions of the namespaces it recovers at start ({@link Builder#recoverNamespaces}).
+ * What the API server does not keep is lost: a submission that had not created its driver pod yet, and the
+ * outcome of one whose driver pod was deleted.
+ *
  * <p>Transient API errors (connection refused, timeouts, 5xx, 429) are retried with exponential
  * backoff and jitter; at most {@code maxInFlight} submissions talk to the API server at once, up to
  * {@code maxQueued} more wait. Settings come from {@code sparkk8s.actors.submission} in the
@@ -128,7 +136,11 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
             : CompletableFuture.failedFuture(((SubmissionSupervisor.SubmitFailed) r).error()));
     }
 
-    /** The current status of a submission; fails with {@link UnknownSubmissionException} for an unknown id. */
+    /**
+     * The current status of a submission; fails with {@link UnknownSubmissionException} for an unknown id.
+     * An id this submitter does not know is looked up on the API server (a submission made before a restart),
+     * and followed from then on if its driver pod is found.
+     */
     public CompletionStage<SubmissionStatus> status(String submissionId) {
         CompletionStage<Optional<SubmissionStatus>> reply = AskPattern.ask(supervisor,
             replyTo -> new SubmissionSupervisor.GetStatus(submissionId, replyTo), settings.askTimeout(),
@@ -140,7 +152,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
     /**
      * Kills a submission: deletes its driver pod (Kubernetes deletes the rest with it), or, if the pod
      * does not exist yet, ends the submission before it is created. Completes with the status after
-     * the kill ({@link SubmissionState#KILLED} once the pod is deleted).
+     * the kill ({@link SubmissionState#KILLED} once the pod is deleted). Works for the submissions of an
+     * earlier submitter too (see {@link #status}).
      */
     public CompletionStage<SubmissionStatus> kill(String submissionId) {
         CompletionStage<SubmissionSupervisor.KillReply> reply = AskPattern.ask(supervisor,
@@ -151,7 +164,11 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
             : CompletableFuture.failedFuture(((SubmissionSupervisor.KillRefused) r).error()));
     }
 
-    /** The statuses of the submissions {@code filter} accepts, oldest submission first. */
+    /**
+     * The statuses of the submissions {@code filter} accepts, oldest submission first: this submitter's, the
+     * ones recovered at start from the namespaces of {@link Builder#recoverNamespaces} (the answer waits for
+     * that recovery), and the ones looked up by id since.
+     */
     public CompletionStage<List<SubmissionStatus>> list(SubmissionFilter filter) {
         return AskPattern.ask(supervisor, replyTo -> new SubmissionSupervisor.ListSubmissions(filter, replyTo),
             settings.askTimeout(), system.scheduler());
@@ -160,7 +177,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
     /**
      * The status changes of a submission as a Pekko stream: the current status first, then every
      * change; the stream completes after the terminal status ({@link SubmissionState#isTerminal()})
-     * and fails with {@link UnknownSubmissionException} for an unknown id. Each materialization is an
+     * and fails with {@link UnknownSubmissionException} for an unknown id (after looking it up on the API
+     * server, as {@link #status} does). Each materialization is an
      * independent watch. A slow consumer loses intermediate states, never the last one.
      */
     public Source<SubmissionStatus, NotUsed> watch(String submissionId) {
@@ -253,6 +271,7 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
         private Integer maxInFlight;
         private Integer maxQueued;
         private Double maxSubmissionsPerSecond;
+        private List<String> recoverNamespaces;
         private ResourceStager stager;
         private Map<String, String> environment = System.getenv();
         private DriverStepPlanner planner;
@@ -315,6 +334,18 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Overrides {@code sparkk8s.actors.submission.recover-namespaces}: at start, the submitter adopts the
+         * driver pods of these namespaces ({@code "*"} for every namespace), so that {@link
+         * SparkKubernetesSubmitter#list} shows the submissions an earlier submitter made (before a restart of
+         * the JVM) and their states are followed again. Status, watch and kill of an id the submitter does not
+         * know look the id up on the API server whatever this says.
+         */
+        public Builder recoverNamespaces(String... namespaces) {
+            this.recoverNamespaces = List.of(namespaces);
+            return this;
+        }
+
         /** Uploads submitter-local dependencies to a resource staging server. Default: none. */
         public Builder resourceStager(ResourceStager value) {
             this.stager = Objects.requireNonNull(value, "resourceStager");
@@ -355,6 +386,9 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
                 }
                 if (maxSubmissionsPerSecond != null) {
                     settings = settings.withMaxSubmissionsPerSecond(maxSubmissionsPerSecond);
+                }
+                if (recoverNamespaces != null) {
+                    settings = settings.withRecoverNamespaces(recoverNamespaces);
                 }
                 KubernetesClient ownedClient = null;
                 KubernetesOperations ops = operations;

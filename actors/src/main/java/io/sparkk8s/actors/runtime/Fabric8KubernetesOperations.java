@@ -11,6 +11,7 @@ import io.sparkk8s.submission.KubernetesResourceCreator.CreatedResources;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /** {@link KubernetesOperations} with a fabric8 client, reusing {@link KubernetesResourceCreator}. */
@@ -37,6 +38,14 @@ public final class Fabric8KubernetesOperations implements KubernetesOperations {
         client.services().inNamespace(namespace).withLabel(label, appId).delete();
         client.configMaps().inNamespace(namespace).withLabel(label, appId).delete();
         client.secrets().inNamespace(namespace).withLabel(label, appId).delete();
+    }
+
+    @Override
+    public List<Pod> listDriverPods(String namespace, String appId) {
+        var pods = "*".equals(namespace)
+            ? client.pods().inAnyNamespace().withLabel(DriverLabelsStep.ROLE_LABEL, "driver")
+            : client.pods().inNamespace(namespace).withLabel(DriverLabelsStep.ROLE_LABEL, "driver");
+        return (appId == null ? pods : pods.withLabel(DriverLabelsStep.APP_ID_LABEL, appId)).list().getItems();
     }
 
     @Override

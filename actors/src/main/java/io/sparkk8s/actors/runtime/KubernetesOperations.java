@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkk8s.submission.KubernetesDriverSpec;
 import io.sparkk8s.submission.KubernetesResourceCreator.CreatedResources;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,6 +25,16 @@ public interface KubernetesOperations {
      * ambiguous failure (a timeout on a call the server did carry out) may have left. Blocking.
      */
     void deleteLeftovers(String namespace, String appId);
+
+    /**
+     * The driver pods ({@code spark-role=driver}) of {@code namespace}, or of every namespace for {@code "*"},
+     * only those of application {@code appId} ({@code spark-app-selector}) unless it is null: what a runtime
+     * started after another one rebuilds that one's submissions from. Blocking. The default lists none (an
+     * implementation without a server to ask recovers nothing).
+     */
+    default List<Pod> listDriverPods(String namespace, String appId) {
+        return List.of();
+    }
 
     /** Deletes a driver pod; its owned resources go with it. Returns whether it existed. Blocking. */
     boolean deleteDriverPod(String namespace, String podName);

@@ -91,6 +91,14 @@ public final class SubmissionActor {
         return Behaviors.setup(context -> new Submission(context, request, names, initial, runtime).start());
     }
 
+    /**
+     * The actor of a submission made earlier (by a runtime before a restart) whose driver pod exists: it
+     * follows the pod from {@code current} on, and can kill it.
+     */
+    public static Behavior<Command> adopt(DriverResourceNames names, SubmissionStatus current, Runtime runtime) {
+        return Behaviors.setup(context -> new Submission(context, null, names, current, runtime).follow());
+    }
+
     private static final class Submission {
         private final ActorContext<Command> context;
         private final SubmissionRequest request;
@@ -118,6 +126,17 @@ public final class SubmissionActor {
         Behavior<Command> start() {
             context.pipeToSelf(CompletableFuture.supplyAsync(() -> PodTemplates.initialSpec(request.sparkConf()),
                 runtime.blocking()), InitialSpec::new);
+            return behavior();
+        }
+
+        Behavior<Command> follow() {
+            stage = Stage.TRACKING;
+            runtime.informers().tell(new DriverPodInformers.Track(names.namespace(), names.driverPodName(),
+                context.messageAdapter(DriverPodInformers.Observed.class, PodUpdate::new)));
+            return behavior();
+        }
+
+        private Behavior<Command> behavior() {
             return Behaviors.receive(Command.class)
                 .onMessage(InitialSpec.class, this::onInitialSpec)
                 .onMessage(StepResult.class, this::onStepResult)

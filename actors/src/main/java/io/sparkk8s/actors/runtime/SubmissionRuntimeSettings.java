@@ -2,6 +2,7 @@ package io.sparkk8s.actors.runtime;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The settings of the submission runtime, read once from {@code sparkk8s.actors.submission} (see
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param submitTimeout how long {@code submit()} waits for the driver pod to be created
  * @param askTimeout how long status, list and kill wait for the runtime to answer
  * @param blockingDispatcher the config path of the dispatcher blocking calls run on
+ * @param recoverNamespaces the namespaces whose driver pods are adopted at start ({@code "*"} for all)
  */
 public record SubmissionRuntimeSettings(
     int maxInFlight,
@@ -28,7 +30,8 @@ public record SubmissionRuntimeSettings(
     Duration deletedPodMemory,
     Duration submitTimeout,
     Duration askTimeout,
-    String blockingDispatcher) {
+    String blockingDispatcher,
+    List<String> recoverNamespaces) {
 
     /** The config path of the section read by {@link #fromConfig}. */
     public static final String SECTION = "sparkk8s.actors.submission";
@@ -46,6 +49,13 @@ public record SubmissionRuntimeSettings(
                 + " was " + maxSubmissionsPerSecond);
         }
         requirePositive("retained-finished", retainedFinished);
+        recoverNamespaces = List.copyOf(recoverNamespaces);
+        for (String namespace : recoverNamespaces) {
+            if (!namespace.equals("*") && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException(SECTION + ".recover-namespaces: '" + namespace + "' is not a"
+                    + " namespace name; give namespace names (lower-case letters, digits and '-') or \"*\" for all");
+            }
+        }
     }
 
     /** Reads {@value #SECTION} of {@code config}. */
@@ -62,31 +72,38 @@ public record SubmissionRuntimeSettings(
             c.getDuration("deleted-pod-memory"),
             c.getDuration("submit-timeout"),
             c.getDuration("ask-timeout"),
-            BLOCKING_DISPATCHER);
+            BLOCKING_DISPATCHER,
+            c.getStringList("recover-namespaces"));
     }
 
     /** These settings with another in-flight bound. */
     public SubmissionRuntimeSettings withMaxInFlight(int value) {
         return new SubmissionRuntimeSettings(value, maxQueued, maxSubmissionsPerSecond, retry, informerResync,
-            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher);
+            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher, recoverNamespaces);
     }
 
     /** These settings with another queue bound. */
     public SubmissionRuntimeSettings withMaxQueued(int value) {
         return new SubmissionRuntimeSettings(maxInFlight, value, maxSubmissionsPerSecond, retry, informerResync,
-            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher);
+            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher, recoverNamespaces);
     }
 
     /** These settings with another rate limit. */
     public SubmissionRuntimeSettings withMaxSubmissionsPerSecond(double value) {
         return new SubmissionRuntimeSettings(maxInFlight, maxQueued, value, retry, informerResync,
-            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher);
+            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher, recoverNamespaces);
     }
 
     /** These settings with another retry policy. */
     public SubmissionRuntimeSettings withRetry(RetryBackoff value) {
         return new SubmissionRuntimeSettings(maxInFlight, maxQueued, maxSubmissionsPerSecond, value, informerResync,
-            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher);
+            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher, recoverNamespaces);
+    }
+
+    /** These settings with other namespaces to recover submissions from at start. */
+    public SubmissionRuntimeSettings withRecoverNamespaces(List<String> value) {
+        return new SubmissionRuntimeSettings(maxInFlight, maxQueued, maxSubmissionsPerSecond, retry, informerResync,
+            retainedFinished, deletedPodMemory, submitTimeout, askTimeout, blockingDispatcher, value);
     }
 
     private static void requirePositive(String key, int value) {

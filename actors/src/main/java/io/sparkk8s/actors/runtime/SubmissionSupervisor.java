@@ -1,5 +1,7 @@
 package io.sparkk8s.actors.runtime;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.actors.api.SubmissionException;
 import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionFilter;
@@ -10,18 +12,25 @@ import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.actors.api.UnknownSubmissionException;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.submission.DriverResourceNames;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.InvalidActorNameException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -42,6 +51,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * paced by {@code max-submissions-per-second} when set, and paused for the Retry-After of any 429
  * the API server answers (API priority and fairness), so the runtime slows down as a whole instead
  * of each submission hammering on its own.
+ *
+ * <p>Recovery: submissions made by an earlier runtime (before a restart of the JVM) are rebuilt from
+ * their driver pods on the API server ({@link DriverPodRecord}): at start, every driver pod of the
+ * {@code recover-namespaces} is adopted (its state followed again, killable, listed); an id the runtime
+ * does not know is looked up on the API server before status, watch or kill answer that it is unknown.
  *
  * <p>Supervision: children are watched; a child that crashes fails its own submission (or, once its
  * driver pod exists, makes that submission's state {@link SubmissionState#UNKNOWN}) and frees its
@@ -107,6 +121,15 @@ public final class SubmissionSupervisor {
 
     private enum DispatchTick implements Command {
         INSTANCE
+    }
+
+    /** The driver pods of the recover-namespaces, listed at start. */
+    private record Recovered(List<Pod> pods, Throwable error) implements Command {
+    }
+
+    /** The driver pods found for an id this runtime did not know; {@code original} is answered then. */
+    private record LookedUp(String submissionId, List<Pod> pods, Throwable error, Command original)
+        implements Command {
     }
 
     /** The answer to {@link Submit}. */
@@ -189,6 +212,10 @@ public final class SubmissionSupervisor {
         private final long dispatchIntervalNanos;
         private long notBefore = System.nanoTime();
         private int inFlight;
+        /** The submission of each child actor, until it terminates. */
+        private final Map<ActorRef<?>, String> submissionOfChild = new HashMap<>();
+        /** List requests that wait for the recovery at start to end. */
+        private List<ListSubmissions> listsWaitingForRecovery;
 
         State(ActorContext<Command> context, TimerScheduler<Command> timers, KubernetesOperations operations,
             SubmissionRuntimeSettings settings, DriverStepPlanner planner) {
@@ -203,22 +230,34 @@ public final class SubmissionSupervisor {
                 context.getSelf());
             this.dispatchIntervalNanos = settings.maxSubmissionsPerSecond() > 0
                 ? (long) (1_000_000_000L / settings.maxSubmissionsPerSecond()) : 0;
+            if (!settings.recoverNamespaces().isEmpty()) {
+                listsWaitingForRecovery = new ArrayList<>();
+                List<String> namespaces = settings.recoverNamespaces().contains("*") ? List.of("*")
+                    : settings.recoverNamespaces();
+                context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+                    List<Pod> pods = new ArrayList<>();
+                    namespaces.forEach(ns -> pods.addAll(operations.listDriverPods(ns, null)));
+                    return pods;
+                }, blocking), Recovered::new);
+            }
         }
 
         Behavior<Command> behavior() {
             return Behaviors.receive(Command.class)
                 .onMessage(Submit.class, this::onSubmit)
-                .onMessage(Kill.class, this::onKill)
-                .onMessage(GetStatus.class, msg -> {
-                    msg.replyTo().tell(Optional.ofNullable(entries.get(msg.submissionId())).map(e -> e.status));
-                    return Behaviors.same();
-                })
+                .onMessage(Kill.class, msg -> onKill(msg, true))
+                .onMessage(GetStatus.class, msg -> onGetStatus(msg, true))
                 .onMessage(ListSubmissions.class, msg -> {
-                    msg.replyTo().tell(entries.values().stream().map(e -> e.status).filter(msg.filter()::test)
-                        .toList());
+                    if (listsWaitingForRecovery != null) {
+                        listsWaitingForRecovery.add(msg);
+                    } else {
+                        answer(msg);
+                    }
                     return Behaviors.same();
                 })
-                .onMessage(Watch.class, this::onWatch)
+                .onMessage(Watch.class, msg -> onWatch(msg, true))
+                .onMessage(Recovered.class, this::onRecovered)
+                .onMessage(LookedUp.class, this::onLookedUp)
                 .onMessage(StatusChanged.class, msg -> {
                     Entry entry = entries.get(msg.status().submissionId());
                     if (entry != null) {
@@ -260,7 +299,7 @@ public final class SubmissionSupervisor {
                     + " was submitted already; every submission needs its own id")));
                 return Behaviors.same();
             }
-            SubmissionRequest request = msg.request();
+            SubmissionRequest request = withAppNameAnnotation(msg.request());
             DriverResourceNames names;
             try {
                 names = DriverResourceNames.of(id, request.appName(), request.sparkConf());
@@ -298,9 +337,8 @@ public final class SubmissionSupervisor {
                 }
                 String id = queue.poll();
                 Entry entry = entries.get(id);
-                entry.child = context.spawn(SubmissionActor.create(entry.request, entry.names, entry.status, runtime),
-                    id);
-                context.watch(entry.child);
+                entry.child = spawnChild(id, SubmissionActor.create(entry.request, entry.names, entry.status,
+                    runtime));
                 entry.request = null;
                 entry.inFlight = true;
                 inFlight++;
@@ -308,6 +346,22 @@ public final class SubmissionSupervisor {
                     notBefore = now + dispatchIntervalNanos;
                 }
             }
+        }
+
+        /**
+         * Spawns and watches the actor of submission {@code id}, named after it unless an earlier actor of the
+         * same id (a submission forgotten and then looked up again) has not terminated yet.
+         */
+        private ActorRef<SubmissionActor.Command> spawnChild(String id, Behavior<SubmissionActor.Command> behavior) {
+            ActorRef<SubmissionActor.Command> child;
+            try {
+                child = context.spawn(behavior, id);
+            } catch (InvalidActorNameException e) {
+                child = context.spawn(behavior, id + "-" + System.nanoTime());
+            }
+            context.watch(child);
+            submissionOfChild.put(child, id);
+            return child;
         }
 
         private Behavior<Command> onDriverCreated(DriverCreated msg) {
@@ -324,8 +378,118 @@ public final class SubmissionSupervisor {
             return Behaviors.same();
         }
 
-        private Behavior<Command> onKill(Kill msg) {
+        private Behavior<Command> onGetStatus(GetStatus msg, boolean lookUp) {
             Entry entry = entries.get(msg.submissionId());
+            if (entry == null && lookUp && lookUp(msg.submissionId(), msg)) {
+                return Behaviors.same();
+            }
+            msg.replyTo().tell(Optional.ofNullable(entry).map(e -> e.status));
+            return Behaviors.same();
+        }
+
+        private void answer(ListSubmissions msg) {
+            msg.replyTo().tell(entries.values().stream().map(e -> e.status).filter(msg.filter()::test).toList());
+        }
+
+        private Behavior<Command> onRecovered(Recovered msg) {
+            if (msg.error() != null) {
+                context.getLog().warn("could not recover the submissions of namespaces {} from their driver pods: {}",
+                    settings.recoverNamespaces(), ApiError.classify(unwrap(msg.error())).message());
+            } else {
+                List<Pod> pods = new ArrayList<>(msg.pods());
+                pods.sort(Comparator.comparing((Pod p) -> Objects.requireNonNullElse(
+                    p.getMetadata().getCreationTimestamp(), "")));
+                int adopted = 0;
+                for (Pod pod : pods) {
+                    adopted += adopt(pod) ? 1 : 0;
+                }
+                context.getLog().info("recovered {} submissions from the driver pods of namespaces {}", adopted,
+                    settings.recoverNamespaces());
+            }
+            List<ListSubmissions> waiting = listsWaitingForRecovery;
+            listsWaitingForRecovery = null;
+            waiting.forEach(this::answer);
+            return Behaviors.same();
+        }
+
+        /**
+         * Looks {@code id} up on the API server, then handles {@code original} again without looking up;
+         * false when {@code id} cannot be a submission id (not a label value), so there is nothing to ask.
+         */
+        private boolean lookUp(String id, Command original) {
+            if (id == null || id.length() > 63 || !id.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
+                return false;
+            }
+            Set<String> fallback = new LinkedHashSet<>(settings.recoverNamespaces());
+            entries.values().forEach(e -> fallback.add(e.names.namespace()));
+            fallback.remove("*");
+            KubernetesOperations operations = runtime.operations();
+            context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return operations.listDriverPods("*", id);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+                        throw e;
+                    }
+                    // May not list pods in every namespace: look where this runtime may.
+                    List<Pod> pods = new ArrayList<>();
+                    fallback.forEach(ns -> pods.addAll(operations.listDriverPods(ns, id)));
+                    return pods;
+                }
+            }, runtime.blocking()), (pods, error) -> new LookedUp(id, pods, error, original));
+            return true;
+        }
+
+        private Behavior<Command> onLookedUp(LookedUp msg) {
+            if (msg.error() != null) {
+                context.getLog().warn("could not look up submission {} on the API server: {}", msg.submissionId(),
+                    ApiError.classify(unwrap(msg.error())).message());
+            } else if (!entries.containsKey(msg.submissionId())) {
+                msg.pods().stream().filter(p -> msg.submissionId().equals(DriverPodRecord.submissionId(p)
+                    .orElse(null))).findFirst().ifPresent(pod -> {
+                        adopt(pod);
+                        context.getLog().info("{}: adopted from its driver pod {}/{}", msg.submissionId(),
+                            pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+                    });
+            }
+            if (msg.original() instanceof GetStatus get) {
+                return onGetStatus(get, false);
+            } else if (msg.original() instanceof Watch watch) {
+                return onWatch(watch, false);
+            }
+            return onKill((Kill) msg.original(), false);
+        }
+
+        /**
+         * Makes the submission whose driver pod is {@code pod} one of this runtime's: its status, and an
+         * actor following the pod unless it has ended. False if the runtime has it already.
+         */
+        private boolean adopt(Pod pod) {
+            Optional<String> found = DriverPodRecord.submissionId(pod);
+            if (found.isEmpty() || entries.containsKey(found.get())) {
+                return false;
+            }
+            String id = found.get();
+            SubmissionStatus status = DriverPodRecord.status(pod);
+            DriverResourceNames names = DriverPodRecord.names(pod);
+            Entry entry = new Entry(null, names, status, null);
+            entries.put(id, entry);
+            if (status.state().isTerminal()) {
+                finished.add(id);
+                while (finished.size() > settings.retainedFinished()) {
+                    entries.remove(finished.poll());
+                }
+            } else {
+                entry.child = spawnChild(id, SubmissionActor.adopt(names, status, runtime));
+            }
+            return true;
+        }
+
+        private Behavior<Command> onKill(Kill msg, boolean lookUp) {
+            Entry entry = entries.get(msg.submissionId());
+            if (entry == null && lookUp && lookUp(msg.submissionId(), msg)) {
+                return Behaviors.same();
+            }
             if (entry == null) {
                 msg.replyTo().tell(new KillRefused(new UnknownSubmissionException(msg.submissionId())));
             } else if (entry.status.state().isTerminal()) {
@@ -343,8 +507,11 @@ public final class SubmissionSupervisor {
             return Behaviors.same();
         }
 
-        private Behavior<Command> onWatch(Watch msg) {
+        private Behavior<Command> onWatch(Watch msg, boolean lookUp) {
             Entry entry = entries.get(msg.submissionId());
+            if (entry == null && lookUp && lookUp(msg.submissionId(), msg)) {
+                return Behaviors.same();
+            }
             if (entry == null) {
                 msg.subscriber().tell(new WatchFailed(new UnknownSubmissionException(msg.submissionId())));
                 return Behaviors.same();
@@ -369,8 +536,8 @@ public final class SubmissionSupervisor {
                 }
                 return Behaviors.same();
             }
-            String id = signal.getRef().path().name();
-            Entry entry = entries.get(id);
+            String id = submissionOfChild.remove(signal.getRef());
+            Entry entry = id == null ? null : entries.get(id);
             if (entry == null || entry.child == null || !entry.child.equals(signal.getRef())) {
                 return Behaviors.same();
             }
@@ -434,6 +601,24 @@ public final class SubmissionSupervisor {
                 entry.watchers.clear();
             }
             queue.clear();
+            if (listsWaitingForRecovery != null) {
+                listsWaitingForRecovery.forEach(this::answer);
+                listsWaitingForRecovery = null;
+            }
         }
+    }
+
+    /** {@code request} with the annotation that lets a later runtime recover the application name. */
+    private static SubmissionRequest withAppNameAnnotation(SubmissionRequest r) {
+        if (r.sparkConf().contains(DriverPodRecord.APP_NAME_ANNOTATION_KEY)) {
+            return r;
+        }
+        return new SubmissionRequest(r.master(), r.mainClass(), r.appName(), r.primaryResource(), r.appArgs(),
+            r.sparkConf().with(DriverPodRecord.APP_NAME_ANNOTATION_KEY, r.appName()), r.proxyUser(), r.verbose());
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
     }
 }

@@ -105,6 +105,15 @@ public final class FakeKubernetesOperations implements KubernetesOperations {
     }
 
     @Override
+    public List<Pod> listDriverPods(String namespace, String appId) {
+        return pods.values().stream()
+            .filter(p -> namespace.equals("*") || namespace.equals(p.getMetadata().getNamespace()))
+            .filter(p -> "driver".equals(p.getMetadata().getLabels().get(DriverLabelsStep.ROLE_LABEL)))
+            .filter(p -> appId == null || appId.equals(p.getMetadata().getLabels().get(DriverLabelsStep.APP_ID_LABEL)))
+            .toList();
+    }
+
+    @Override
     public boolean deleteDriverPod(String namespace, String podName) {
         podDeletions.add(namespace + "/" + podName);
         Pod pod = pods.remove(namespace + "/" + podName);

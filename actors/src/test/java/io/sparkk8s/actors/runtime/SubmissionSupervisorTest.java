@@ -355,4 +355,70 @@ public class SubmissionSupervisorTest {
     private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
         throw (E) e;
     }
+
+    @Test
+    void aRestartedRuntimeRebuildsTheSubmissionsOfItsNamespacesFromTheirDriverPods() {
+        FakeKubernetesOperations ops = FakeKubernetesOperations.succeeding();
+        var first = supervisor(ops, settings());
+        TestProbe<SubmitReply> probe = TEST_KIT.createTestProbe();
+        String running = submit(first, "runs-on", probe);
+        String killed = submit(first, "to-kill", probe);
+        Map<String, String> pods = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            var handle = probe.expectMessageClass(Created.class, PATIENCE).handle();
+            pods.put(handle.submissionId(), handle.driverPodName());
+        }
+        TEST_KIT.stop(first);
+
+        var second = supervisor(ops, settings().withRecoverNamespaces(List.of("team-a")));
+
+        TestProbe<List<SubmissionStatus>> listed = TEST_KIT.createTestProbe();
+        second.tell(new SubmissionSupervisor.ListSubmissions(SubmissionFilter.all(), listed.getRef()));
+        assertThat(listed.receiveMessage(PATIENCE)).extracting(SubmissionStatus::submissionId,
+                SubmissionStatus::appName, SubmissionStatus::state)
+            .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(running, "runs-on", SubmissionState.PENDING),
+                org.assertj.core.groups.Tuple.tuple(killed, "to-kill", SubmissionState.PENDING));
+        TestProbe<SubmissionSupervisor.WatchEvent> watcher = TEST_KIT.createTestProbe();
+        second.tell(new SubmissionSupervisor.Watch(running, watcher.getRef()));
+        assertThat(((SubmissionSupervisor.StatusUpdate) watcher.receiveMessage(PATIENCE)).status().state())
+            .isEqualTo(SubmissionState.PENDING);
+        ops.setPhase("team-a", pods.get(running), "Running", null, null);
+        assertThat(((SubmissionSupervisor.StatusUpdate) watcher.receiveMessage(PATIENCE)).status().state())
+            .isEqualTo(SubmissionState.RUNNING);
+        ops.setPhase("team-a", pods.get(running), "Succeeded", 0, "Completed");
+        SubmissionStatus done = ((SubmissionSupervisor.StatusUpdate) watcher.receiveMessage(PATIENCE)).status();
+        assertThat(done.state()).isEqualTo(SubmissionState.SUCCEEDED);
+        assertThat(done.exitCode()).contains(0);
+        watcher.expectMessage(PATIENCE, SubmissionSupervisor.WatchEnded.INSTANCE);
+        TestProbe<SubmissionSupervisor.KillReply> kill = TEST_KIT.createTestProbe();
+        second.tell(new SubmissionSupervisor.Kill(killed, kill.getRef()));
+        assertThat(kill.expectMessageClass(SubmissionSupervisor.KillAccepted.class, PATIENCE).status().state())
+            .isEqualTo(SubmissionState.KILLED);
+        assertThat(ops.podDeletions).containsExactly("team-a/" + pods.get(killed));
+    }
+
+    @Test
+    void anIdTheRuntimeDoesNotKnowIsLookedUpOnTheApiServerBeforeItIsCalledUnknown() {
+        FakeKubernetesOperations ops = FakeKubernetesOperations.succeeding();
+        var first = supervisor(ops, settings());
+        TestProbe<SubmitReply> probe = TEST_KIT.createTestProbe();
+        String id = submit(first, "looked-up", probe);
+        probe.expectMessageClass(Created.class, PATIENCE);
+        TEST_KIT.stop(first);
+
+        var second = supervisor(ops, settings());
+
+        TestProbe<List<SubmissionStatus>> listed = TEST_KIT.createTestProbe();
+        second.tell(new SubmissionSupervisor.ListSubmissions(SubmissionFilter.all(), listed.getRef()));
+        assertThat(listed.receiveMessage(PATIENCE)).as("nothing recovered at start without recover-namespaces")
+            .isEmpty();
+        SubmissionStatus status = statusOf(second, id);
+        assertThat(status.appName()).isEqualTo("looked-up");
+        assertThat(status.state()).isEqualTo(SubmissionState.PENDING);
+        TestProbe<Optional<SubmissionStatus>> unknown = TEST_KIT.createTestProbe();
+        second.tell(new SubmissionSupervisor.GetStatus(DriverResourceNames.newAppId(), unknown.getRef()));
+        assertThat(unknown.receiveMessage(PATIENCE)).isEmpty();
+        second.tell(new SubmissionSupervisor.ListSubmissions(SubmissionFilter.all(), listed.getRef()));
+        assertThat(listed.receiveMessage(PATIENCE)).extracting(SubmissionStatus::submissionId).containsExactly(id);
+    }
 }
