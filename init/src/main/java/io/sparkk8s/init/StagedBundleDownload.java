@@ -1,7 +1,7 @@
 package io.sparkk8s.init;
 
 import io.sparkk8s.staging.tar.ExtractionLimits;
-import io.sparkk8s.staging.tar.SafeTarExtraction;
+import io.sparkk8s.staging.tar.BlockingTarExtraction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -57,7 +57,7 @@ final class StagedBundleDownload implements Download {
         Path extracted = AtomicPlacement.temporaryDirectory(targetDir);
         try {
             http.get(resourceUri(), Map.of("Authorization", secret), deadline,
-                body -> SafeTarExtraction.extract(body, extracted, ExtractionLimits.DEFAULT));
+                body -> BlockingTarExtraction.extract(body, extracted, ExtractionLimits.DEFAULT));
             AtomicPlacement.placeAll(extracted, targetDir);
         } finally {
             AtomicPlacement.deleteQuietly(extracted);

@@ -2,7 +2,6 @@ package io.sparkk8s.init;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparkk8s.staging.Checksums;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -113,7 +112,7 @@ class DependencyLocalizerTest {
         entries.put("lib-a.jar", "A");
         entries.put("lib-b.jar", "BB");
         byte[] tarball = TestArchives.tar(entries);
-        serveBundle("bundle-1", tarball, Checksums.sha256Hex(tarball));
+        serveBundle("bundle-1", tarball, TestArchives.sha256Hex(tarball));
 
         assertThat(localize(bundleProperties("bundle-1", SECRET))).isEmpty();
 
@@ -124,7 +123,7 @@ class DependencyLocalizerTest {
     @Test
     void aWrongSecretFailsAtOnceNamingTheBundleAndTheServersAnswer() throws Exception {
         byte[] tarball = TestArchives.tar(Map.of("x.jar", "x"));
-        serveBundle("bundle-2", tarball, Checksums.sha256Hex(tarball));
+        serveBundle("bundle-2", tarball, TestArchives.sha256Hex(tarball));
 
         List<LocalizationFailure> failures = localize(bundleProperties("bundle-2", "not-the-secret"));
 
@@ -143,7 +142,7 @@ class DependencyLocalizerTest {
         entries.put("good.jar", "fine");
         entries.put("../escaped.txt", "evil");
         byte[] tarball = TestArchives.tar(entries);
-        serveBundle("bundle-3", tarball, Checksums.sha256Hex(tarball));
+        serveBundle("bundle-3", tarball, TestArchives.sha256Hex(tarball));
 
         List<LocalizationFailure> failures = localize(bundleProperties("bundle-3", SECRET));
 
@@ -157,12 +156,13 @@ class DependencyLocalizerTest {
     @Test
     void aChecksumMismatchIsRetriedAndThenReportedNamingBothChecksums() throws Exception {
         byte[] tarball = TestArchives.tar(Map.of("x.jar", "x"));
-        serveBundle("bundle-4", tarball, Checksums.sha256Hex("something else".getBytes(StandardCharsets.UTF_8)));
+        serveBundle("bundle-4", tarball, TestArchives.sha256Hex("something else".getBytes(StandardCharsets.UTF_8)));
 
         List<LocalizationFailure> failures = localize(bundleProperties("bundle-4", SECRET));
 
         assertThat(failures).singleElement().satisfies(f -> assertThat(f.cause()).contains("SHA-256")
-            .contains(Checksums.sha256Hex(tarball)).contains("X-Content-SHA256").contains("gave up after 3 attempts"));
+            .contains(TestArchives.sha256Hex(tarball)).contains("X-Content-SHA256")
+            .contains("gave up after 3 attempts"));
         assertThat(requests).hasValue(3);
         assertThat(Files.list(jars())).isEmpty();
     }

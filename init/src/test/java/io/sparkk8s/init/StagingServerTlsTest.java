@@ -2,7 +2,6 @@ package io.sparkk8s.init;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparkk8s.staging.Checksums;
 import io.sparkk8s.staging.tls.StagingTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class StagingServerTlsTest {
         server = TestServer.https(StagingTls.serverFromKeyStore(keyStore, "changeit".toCharArray(), "PKCS12"))
             .route("/api/v0/resources/b1", exchange -> {
                 boolean authorised = SECRET.equals(exchange.getRequestHeaders().getFirst("Authorization"));
-                exchange.getResponseHeaders().add("X-Content-SHA256", Checksums.sha256Hex(tarball));
+                exchange.getResponseHeaders().add("X-Content-SHA256", TestArchives.sha256Hex(tarball));
                 TestServer.respond(exchange, authorised ? 200 : 404, authorised ? tarball : new byte[0]);
             });
     }

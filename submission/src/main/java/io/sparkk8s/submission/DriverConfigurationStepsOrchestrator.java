@@ -76,8 +76,9 @@ public final class DriverConfigurationStepsOrchestrator {
         if (conf.contains(HadoopConfStep.CONFIG_MAP_NAME) || hadoopConfDir.isPresent()) {
             steps.add(new HadoopConfStep(names, hadoopConfDir));
         }
-        if (conf.contains(ExecutorPodTemplateStep.KEY)) {
-            steps.add(new ExecutorPodTemplateStep(names));
+        if (ExecutorPodTemplateStep.isNeeded(conf, request.primaryResource())) {
+            // Before the dependencies are staged: a bad template must not leave uploaded bundles behind.
+            steps.add(new ExecutorPodTemplateStep(names, conf, request.primaryResource()));
         }
         if (DependencyResolutionStep.isNeeded(conf, request.primaryResource())) {
             steps.add(new DependencyResolutionStep(names, request.primaryResource(), request.applicationType(),

@@ -60,6 +60,24 @@ public final class PodTemplates {
         return new KubernetesDriverSpec(pod, driver, List.of(), conf);
     }
 
+    /**
+     * {@code base} with {@code addition} merged in, only adding: what {@code base} sets is kept, maps and
+     * lists gain what they lack (a named element whose name is taken is not added again).
+     */
+    public static Pod addTo(Pod base, Pod addition) {
+        return AdditiveMerge.merge(base, addition, Pod.class);
+    }
+
+    /** {@code base} with {@code addition} merged in, as {@link #addTo(Pod, Pod)}. */
+    public static Container addTo(Container base, Container addition) {
+        return AdditiveMerge.merge(base, addition, Container.class);
+    }
+
+    /** {@code pod} as YAML, as a template file holds it. */
+    public static String toYaml(Pod pod) {
+        return SERIALIZATION.asYaml(pod);
+    }
+
     /** Parses {@code content} of the file {@code path} (given by {@code key}) as a pod. */
     public static Pod parse(String key, String path, String content) {
         Object parsed;

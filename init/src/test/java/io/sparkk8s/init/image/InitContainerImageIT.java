@@ -98,7 +98,8 @@ class InitContainerImageIT {
         }
         assertThat(hadoopLib).anyMatch(n -> n.startsWith("hadoop-client-api-"))
             .anyMatch(n -> n.startsWith("hadoop-client-runtime-"));
-        assertThat(lib).noneMatch(n -> n.startsWith("kubernetes-") || n.startsWith("pekko-http"));
+        assertThat(lib).as("no fabric8, Pekko or Scala in the init-container").noneMatch(n ->
+            n.startsWith("kubernetes-") || n.startsWith("pekko-") || n.startsWith("scala-"));
     }
 
     @Test

@@ -120,6 +120,6 @@ class SafeTarExtractionTest {
                 tar.closeArchiveEntry();
             }
         }
-        return SafeTarExtraction.extract(new ByteArrayInputStream(bytes.toByteArray()), target, limits);
+        return BlockingTarExtraction.extract(new ByteArrayInputStream(bytes.toByteArray()), target, limits);
     }
 }

@@ -1,12 +1,9 @@
 package io.sparkk8s.submission.steps;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.catalogue.StagingKeys;
-import io.sparkk8s.config.catalogue.KubernetesKeys;
 import io.sparkk8s.config.catalogue.InitContainerKeys;
 import io.sparkk8s.config.SubmissionRequest.ApplicationType;
 import io.sparkk8s.submission.DriverConfigurationStep;
@@ -107,11 +104,11 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         if (remoteJars.isEmpty() && remoteFiles.isEmpty() && localJars.isEmpty() && localFiles.isEmpty()) {
             return spec;
         }
-        String image = InitContainerKeys.IMAGE.find(conf).filter(s -> !s.isBlank())
-            .orElseThrow(() -> new SubmissionConfigurationException(INIT_IMAGE, "the submission has dependencies"
-                + " to download (" + String.join(", ", remoteJars) + String.join(", ", remoteFiles)
-                + (localJars.isEmpty() && localFiles.isEmpty() ? "" : " and local files") + ") but no"
-                + " init-container image is set; set " + INIT_IMAGE + " or use local:// URIs"));
+        boolean staged = !localJars.isEmpty() || !localFiles.isEmpty();
+        List<String> remote = new ArrayList<>(remoteJars);
+        remote.addAll(remoteFiles);
+        String image = InitContainerLayout.image(conf, String.join(", ", remote)
+            + (staged ? (remote.isEmpty() ? "" : " and ") + "local files " + concat(localJars, localFiles) : ""));
 
         Map<String, String> properties = new TreeMap<>();
         properties.put(DependencyPaths.JARS_DOWNLOAD_DIR, jarsDir);
@@ -126,25 +123,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         }
 
         KubernetesDriverSpec result = spec;
-        ContainerBuilder init = new ContainerBuilder()
-            .withName(INIT_CONTAINER_NAME)
-            .withImage(image)
-            .withImagePullPolicy(KubernetesKeys.CONTAINER_IMAGE_PULL_POLICY.get(conf))
-            .withArgs("init", "--properties-file", PROPERTIES_PATH)
-            // The init-container writes one line per failed URI to its termination message; if that
-            // write fails, the kubelet takes the log tail instead, so the pod status always says why.
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .addNewVolumeMount().withName("spark-init-properties").withMountPath("/etc/spark-init").endVolumeMount()
-            .addNewVolumeMount().withName("download-jars-volume").withMountPath(jarsDir).endVolumeMount()
-            .addNewVolumeMount().withName("download-files-volume").withMountPath(filesDir).endVolumeMount();
-        PodBuilder pod = new PodBuilder().withNewSpec()
-            .addNewVolume().withName("spark-init-properties").withNewConfigMap()
-                .withName(names.resourceName("init-config")).endConfigMap().endVolume()
-            .addNewVolume().withName("download-jars-volume").withNewEmptyDir().endEmptyDir().endVolume()
-            .addNewVolume().withName("download-files-volume").withNewEmptyDir().endEmptyDir().endVolume()
-            .endSpec();
-
-        if (!localJars.isEmpty() || !localFiles.isEmpty()) {
+        if (staged) {
             ResourceStager resourceStager = stager.orElseThrow(() -> new SubmissionConfigurationException(STAGING_URI,
                 "local files " + concat(localJars, localFiles) + " must be uploaded, but no resource staging server"
                     + " is set; set " + STAGING_URI + ", or give the files as local:// (in the image) or remote"
@@ -152,35 +131,27 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
             properties.put(STAGING_URI, StagingKeys.INTERNAL_URI.find(conf).or(() -> StagingKeys.URI_KEY.find(conf))
                 .orElseThrow(() -> new SubmissionConfigurationException(STAGING_URI, "is required to stage local"
                     + " files " + concat(localJars, localFiles))));
-            StagedDependencies staged = StagedDependencies.upload(resourceStager, localJars, localFiles,
+            StagedDependencies bundles = StagedDependencies.upload(resourceStager, localJars, localFiles,
                 names.namespace(), Map.of(DriverLabelsStep.APP_ID_LABEL, names.appId(), DriverLabelsStep.ROLE_LABEL,
                     "driver"));
             Map<String, String> secretData = new TreeMap<>();
-            staged.jars().ifPresent(r -> stagedBundle(r, "Jars", JARS_SECRET_KEY, properties, secretData));
-            staged.files().ifPresent(r -> stagedBundle(r, "Files", FILES_SECRET_KEY, properties, secretData));
+            bundles.jars().ifPresent(r -> stagedBundle(r, "Jars", JARS_SECRET_KEY, properties, secretData));
+            bundles.files().ifPresent(r -> stagedBundle(r, "Files", FILES_SECRET_KEY, properties, secretData));
             InitContainerStagingTrust.apply(conf, SECRET_MOUNT_PATH, properties, secretData);
-            String secretName = names.resourceName("init-secret");
             result = result.withOtherResource(new SecretBuilder()
-                .withNewMetadata().withName(secretName).withNamespace(names.namespace()).endMetadata()
+                .withNewMetadata().withName(InitContainerLayout.secret(names)).withNamespace(names.namespace())
+                .endMetadata()
                 .withData(secretData).build());
-            pod.editSpec().addNewVolume().withName("spark-init-secret").withNewSecret().withSecretName(secretName)
-                .endSecret().endVolume().endSpec();
-            init.addNewVolumeMount().withName("spark-init-secret").withMountPath(SECRET_MOUNT_PATH)
-                .withReadOnly(true).endVolumeMount();
         }
-        pod.editSpec().addToInitContainers(init.build()).endSpec();
 
         result = result
             .withOtherResource(new ConfigMapBuilder()
-                .withNewMetadata().withName(names.resourceName("init-config")).withNamespace(names.namespace())
-                .endMetadata()
+                .withNewMetadata().withName(InitContainerLayout.propertiesConfigMap(names))
+                .withNamespace(names.namespace()).endMetadata()
                 .addToData("spark-init.properties", SparkConfConfigMapStep.render(SparkConf.of(properties)))
                 .build())
-            .addToDriverPod(pod.build())
-            .addToDriverContainer(new ContainerBuilder()
-                .addNewVolumeMount().withName("download-jars-volume").withMountPath(jarsDir).endVolumeMount()
-                .addNewVolumeMount().withName("download-files-volume").withMountPath(filesDir).endVolumeMount()
-                .build());
+            .addToDriverPod(InitContainerLayout.initContainerPod(conf, names, image, staged))
+            .addToDriverContainer(InitContainerLayout.sparkContainerMounts(conf));
         SparkConf resolved = result.driverSparkConf();
         resolved = rewrite(resolved, JARS, jarsDir);
         resolved = rewrite(resolved, FILES, filesDir);
