@@ -116,7 +116,9 @@ public final class KubernetesKeys {
     public static final ConfigEntry<String> EXECUTOR_POD_TEMPLATE_FILE =
         ConfigEntry.key("spark.kubernetes.executor.podTemplateFile").string()
             .doc("YAML file of a pod the executor pods are built on (local, or a remote URI); it is shipped to the"
-                + " driver in a config map.")
+                + " driver in a config map. When the submission has dependencies to localize, the dependency"
+                + " init-container and its volumes are merged into it (or make up the whole template when none is"
+                + " given), so executors localize the same files as the driver.")
             .since("3.0.0").section(Section.KUBERNETES).check(Check.readableFileUnlessRemote()).optional();
 
     /** Which container of the driver template is the driver. */
