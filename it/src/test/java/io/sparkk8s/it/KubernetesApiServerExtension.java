@@ -45,6 +45,7 @@ public final class KubernetesApiServerExtension
     public static final String DIR_PROPERTY = "sparkk8s.it.kube-api-test.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesApiServerExtension.class);
+    private static final int START_ATTEMPTS = 3;
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(
         KubernetesApiServerExtension.class);
 
@@ -127,6 +128,36 @@ public final class KubernetesApiServerExtension
             this.masterUrl = masterUrl;
         }
 
+        /**
+         * kube-api-test picks free ports for etcd and the API server before starting them; on a busy machine
+         * another process can take one in between and the start fails. Such a failure is retried (a fresh
+         * start picks fresh ports); a failure that repeats is a real one.
+         */
+        private static KubeAPIServer startWithRetries(KubeAPIServerConfigBuilder builder, String testClass) {
+            RuntimeException failure = null;
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                KubeAPIServer apiServer = new KubeAPIServer(builder.build());
+                try {
+                    apiServer.start();
+                    return apiServer;
+                } catch (RuntimeException e) {
+                    LOG.warn("control plane for {}: start attempt {} of {} failed: {}", testClass, attempt,
+                        START_ATTEMPTS, e.toString());
+                    try {
+                        apiServer.stop();
+                    } catch (RuntimeException stopFailure) {
+                        e.addSuppressed(stopFailure);
+                    }
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            throw failure;
+        }
+
         static ControlPlane start(String testClass, String[] extraFlags) {
             String version = requiredProperty(VERSION_PROPERTY);
             String dir = requiredProperty(DIR_PROPERTY);
@@ -148,9 +179,8 @@ public final class KubernetesApiServerExtension
                 }
                 builder.withApiServerFlag(flag);
             }
-            KubeAPIServer apiServer = new KubeAPIServer(builder.build());
             long started = System.nanoTime();
-            apiServer.start();
+            KubeAPIServer apiServer = startWithRetries(builder, testClass);
             ControllerManagerProcess controllerManager = null;
             try {
                 String kubeconfigYaml = apiServer.getKubeConfigYaml();
