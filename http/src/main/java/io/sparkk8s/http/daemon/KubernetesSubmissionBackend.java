@@ -7,7 +7,7 @@ import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.actors.api.UnknownSubmissionException;
-import io.sparkk8s.actors.runtime.DriverPodObservation;
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.submission.steps.BaseDriverPodStep;
 import io.sparkk8s.submission.steps.DriverLabelsStep;

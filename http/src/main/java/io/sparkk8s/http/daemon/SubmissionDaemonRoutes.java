@@ -11,7 +11,7 @@ import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionRejectedException;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
-import io.sparkk8s.actors.runtime.ApiError;
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SubmissionRequest;
 import java.io.IOException;
