@@ -48,7 +48,7 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigFactory.load().withFallback(DaemonSettings.defaults()).resolve();
+        Config config = ConfigFactory.load();
         DaemonSettings settings;
         ReloadingTokens tokens;
         try {
