@@ -35,10 +35,23 @@ public final class SubmissionTranslator {
         Map.entry("--driver-memory", "driverMemory"), Map.entry("--driver-cores", "driverCores"),
         Map.entry("--executor-memory", "executorMemory"), Map.entry("--executor-cores", "executorCores"),
         Map.entry("--num-executors", "numExecutors"), Map.entry(NAMESPACE_KEY, "namespace"));
-    /** Keys whose value is a path the daemon would read from its own disk. */
+    /**
+     * Keys whose value is a path the daemon would read from its own disk. The credential and trust files
+     * are copied into a Secret the driver or init-container mounts: with a path of the daemon's machine
+     * (its service account token, its tokens file) they would hand the daemon's secrets to the request's
+     * namespace.
+     */
     private static final Set<String> LOCAL_FILE_KEYS = Set.of("spark.kubernetes.driver.podTemplateFile",
         "spark.kubernetes.executor.podTemplateFile", "spark.kerberos.keytab", "spark.kubernetes.kerberos.krb5.path",
-        "spark.yarn.keytab", "spark.kubernetes.driver.docker.image.podTemplateFile");
+        "spark.yarn.keytab", "spark.kubernetes.driver.docker.image.podTemplateFile",
+        "spark.kubernetes.authenticate.driver.caCertFile", "spark.kubernetes.authenticate.driver.clientKeyFile",
+        "spark.kubernetes.authenticate.driver.clientCertFile", "spark.kubernetes.authenticate.driver.oauthTokenFile",
+        "spark.ssl.kubernetes.resourceStagingServer.trustStore",
+        "spark.ssl.kubernetes.resourceStagingServer.clientCertPem",
+        "spark.ssl.kubernetes.resourceStagingServer.trustStorePasswordFile",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.trustStore",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.clientCertPem",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.trustStorePasswordFile");
     private static final List<String> REFUSED_PREFIXES = List.of("spark.kubernetes.authenticate.submission.",
         "spark.master", "spark.submit.deployMode");
 

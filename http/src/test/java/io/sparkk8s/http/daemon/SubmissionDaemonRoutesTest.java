@@ -167,6 +167,12 @@ class SubmissionDaemonRoutesTest {
             + "|conf.spark.kubernetes.authenticate.submission.oauthToken",
         "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.master\":\"local\"}}"
             + "|conf.spark.master",
+        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.kubernetes.authenticate.driver"
+            + ".oauthTokenFile\":\"/var/run/secrets/kubernetes.io/serviceaccount/token\"}}"
+            + "|conf.spark.kubernetes.authenticate.driver.oauthTokenFile",
+        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.ssl.kubernetes"
+            + ".resourceStagingServer.trustStore\":\"file:///etc/spark-k8s-daemon/tokens\"}}"
+            + "|conf.spark.ssl.kubernetes.resourceStagingServer.trustStore",
     })
     void whatWouldReadTheDaemonsOwnFilesOrCredentialsIsRefused(String json, String field) throws Exception {
         HttpResponse<String> r = server.post(DaemonTestServer.ADMIN, json);
