@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,13 +81,16 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
     private final ActorRef<SubmissionSupervisor.Command> supervisor;
     private final SubmissionRuntimeSettings settings;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<String, ResourceStager> requestStagers;
 
     private SparkKubernetesSubmitter(ActorSystem<?> system, boolean ownsSystem, KubernetesClient client,
-        KubernetesOperations operations, SubmissionRuntimeSettings settings, DriverStepPlanner planner) {
+        KubernetesOperations operations, SubmissionRuntimeSettings settings, DriverStepPlanner planner,
+        Map<String, ResourceStager> requestStagers) {
         this.system = system;
         this.ownsSystem = ownsSystem;
         this.client = client;
         this.settings = settings;
+        this.requestStagers = requestStagers;
         this.supervisor = system.systemActorOf(SubmissionSupervisor.create(operations, settings, planner),
             "spark-k8s-submitter-" + INSTANCES.incrementAndGet(), Props.empty());
     }
@@ -134,6 +138,40 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
         return reply.thenCompose(r -> r instanceof SubmissionSupervisor.Created created
             ? CompletableFuture.completedFuture(created.handle())
             : CompletableFuture.failedFuture(((SubmissionSupervisor.SubmitFailed) r).error()));
+    }
+
+    /**
+     * Submits {@code request} under {@code submissionId} (as {@link #submit(SubmissionRequest, String)}),
+     * staging its submitter-local dependencies with {@code stager} instead of the submitter's own {@link
+     * Builder#resourceStager}. For callers that hold one submission's files themselves: the submission
+     * daemon streams a request's uploads to the staging server first, owned by {@code submissionId}'s
+     * driver pod, and passes a stager that hands those bundles over (its {@link
+     * ResourceStager#readsLocalFiles()} is false, so the files need not exist on this machine).
+     *
+     * @param stager stages this submission's local dependencies; used for this submission only
+     * @throws IllegalArgumentException naming {@code submissionId} when it is not a valid id
+     * @throws IllegalStateException when the submitter was built with a {@link Builder#stepPlanner}, which
+     *     decides about staging itself
+     */
+    public CompletionStage<SubmissionHandle> submit(SubmissionRequest request, String submissionId,
+        ResourceStager stager) {
+        Objects.requireNonNull(stager, "stager");
+        if (requestStagers == null) {
+            throw new IllegalStateException("this submitter was built with its own stepPlanner; a per-submission"
+                + " stager cannot be applied");
+        }
+        if (requestStagers.putIfAbsent(submissionId, stager) != null) {
+            return CompletableFuture.failedFuture(new SubmissionRejectedException("submission " + submissionId
+                + " is already being submitted"));
+        }
+        CompletionStage<SubmissionHandle> result;
+        try {
+            result = submit(request, submissionId);
+        } catch (RuntimeException e) {
+            requestStagers.remove(submissionId, stager);
+            throw e;
+        }
+        return result.whenComplete((handle, failure) -> requestStagers.remove(submissionId, stager));
     }
 
     /**
@@ -398,9 +436,15 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
                     }
                     ops = new Fabric8KubernetesOperations(client != null ? client : ownedClient);
                 }
+                Map<String, ResourceStager> requestStagers = planner != null ? null : new ConcurrentHashMap<>();
+                Map<String, String> env = environment;
+                ResourceStager submitterStager = stager;
                 DriverStepPlanner stepPlanner = planner != null ? planner
-                    : DriverStepPlanner.orchestrator(Optional.ofNullable(stager), environment);
-                return new SparkKubernetesSubmitter(actorSystem, ownsSystem, ownedClient, ops, settings, stepPlanner);
+                    : (request, names) -> DriverStepPlanner.orchestrator(Optional.ofNullable(requestStagers
+                        .get(names.appId())).or(() -> Optional.ofNullable(submitterStager)), env)
+                        .steps(request, names);
+                return new SparkKubernetesSubmitter(actorSystem, ownsSystem, ownedClient, ops, settings, stepPlanner,
+                    requestStagers);
             } catch (RuntimeException e) {
                 if (ownsSystem) {
                     actorSystem.terminate();

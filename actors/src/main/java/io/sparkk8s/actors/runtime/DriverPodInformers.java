@@ -1,6 +1,8 @@
 package io.sparkk8s.actors.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkk8s.actors.api.ApiError;
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.actors.runtime.KubernetesOperations.DriverPodWatch;
 import java.time.Duration;
 import java.time.Instant;

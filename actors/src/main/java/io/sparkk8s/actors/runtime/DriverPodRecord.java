@@ -1,6 +1,7 @@
 package io.sparkk8s.actors.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.submission.DriverResourceNames;

@@ -1,5 +1,6 @@
 package io.sparkk8s.actors.runtime;
 
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.submission.KubernetesDriverSpec;
 import io.sparkk8s.submission.KubernetesResourceCreator.CreatedResources;
 import io.sparkk8s.submission.steps.DriverLabelsStep;

@@ -1,5 +1,6 @@
 package io.sparkk8s.actors.runtime;
 
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.actors.api.SubmissionException;
 import io.sparkk8s.actors.api.SubmissionHandle;
 import io.sparkk8s.actors.api.SubmissionState;

@@ -2,6 +2,7 @@ package io.sparkk8s.actors.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.actors.api.SubmissionException;
 import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionFilter;

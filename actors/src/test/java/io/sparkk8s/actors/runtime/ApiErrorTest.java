@@ -3,6 +3,7 @@ package io.sparkk8s.actors.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.submission.ResourceCreationException;
 import io.sparkk8s.submission.SubmissionConfigurationException;
 import java.io.IOException;

@@ -9,8 +9,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * The submission daemon's settings, read once from {@code spark-k8s.daemon} (defaults in {@code
- * io/sparkk8s/http/daemon/daemon-defaults.conf}).
+ * The submission daemon's settings, read once from {@code spark-k8s.daemon} (defaults, with their
+ * environment variables, in the http module's {@code reference.conf}).
  *
  * @param bindAddress address to listen on
  * @param port port to listen on, 0 for any free one
@@ -31,7 +31,7 @@ public record DaemonSettings(String bindAddress, int port, Path tokensFile, long
     /** Where the settings live in the configuration. */
     public static final String PATH = "spark-k8s.daemon";
 
-    /** The settings of {@code root}, with the daemon's defaults below it. */
+    /** The settings of {@code root}, with the defaults of {@code reference.conf} below it. */
     public static DaemonSettings fromConfig(Config root) {
         Config c = root.withFallback(defaults()).resolve().getConfig(PATH);
         DaemonSettings s = new DaemonSettings(c.getString("bind-address"), c.getInt("port"),
@@ -45,9 +45,12 @@ public record DaemonSettings(String bindAddress, int port, Path tokensFile, long
         return s;
     }
 
-    /** The daemon's defaults alone. */
+    /**
+     * The defaults: {@code reference.conf} with system properties over it, its environment variables
+     * ({@code SPARK_K8S_DAEMON_*}) substituted.
+     */
     public static Config defaults() {
-        return ConfigFactory.parseResources(DaemonSettings.class, "daemon-defaults.conf");
+        return ConfigFactory.defaultReference(DaemonSettings.class.getClassLoader());
     }
 
     /** These settings listening on {@code host:newPort}. */

@@ -4,10 +4,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
+import io.sparkk8s.actors.api.SubmissionHandle;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.actors.api.UnknownSubmissionException;
-import io.sparkk8s.actors.runtime.DriverPodObservation;
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.submission.steps.BaseDriverPodStep;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -47,13 +49,15 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSubmissionBackend.class);
     private static final String DRIVER_POD_NAME_KEY = "spark.kubernetes.driver.pod.name";
+    private static final String STAGING_URI_KEY = "spark.kubernetes.resourceStagingServer.uri";
+    private static final String STAGING_INTERNAL_URI_KEY = "spark.kubernetes.resourceStagingServer.internal.uri";
 
     private final SparkKubernetesSubmitter submitter;
     private final KubernetesClient client;
     private final Executor blocking;
     private final Duration pollInterval;
     private final DaemonMetrics metrics;
-    private final Map<String, CompletableFuture<Submitted>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param submitter submits
@@ -73,14 +77,39 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     @Override
     public CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey) {
-        String namespace = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
-        SubmissionRequest annotated = withDriverMetadata(request, "annotation." + SubmissionTranslator
-            .APP_NAME_ANNOTATION, request.appName());
+        return submit(request, idempotencyKey, submitter::submit);
+    }
+
+    @Override
+    public CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey,
+        Staged staged) {
+        return submit(request, idempotencyKey, r -> submitter.submit(new SubmissionRequest(r.master(), r.mainClass(),
+            r.appName(), r.primaryResource(), r.appArgs(), r.sparkConf()
+                .with(STAGING_URI_KEY, staged.stagingServerUri())
+                .with(STAGING_INTERNAL_URI_KEY, staged.stagingServerUri()), r.proxyUser(), r.verbose()),
+            staged.submissionId(), staged.stager()));
+    }
+
+    @Override
+    public CompletionStage<Optional<Submitted>> replay(SubmissionRequest request, String idempotencyKey) {
+        String namespace = namespace(request);
+        String digest = RequestDigest.of(request);
+        return byKey(namespace, keyDigest(namespace, idempotencyKey)).thenApply(pod -> pod.map(p -> replayOf(p,
+            digest)));
+    }
+
+    private CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey,
+        Function<SubmissionRequest, CompletionStage<SubmissionHandle>> submitCall) {
+        String namespace = namespace(request);
+        String requestDigest = RequestDigest.of(request);
+        SubmissionRequest annotated = withDriverMetadata(withDriverMetadata(request, "annotation."
+            + SubmissionTranslator.APP_NAME_ANNOTATION, request.appName()), "annotation." + RequestDigest.ANNOTATION,
+            requestDigest);
         if (idempotencyKey.isEmpty()) {
-            return submitter.submit(annotated).thenCompose(h -> currentStatus(h.submissionId(), namespace))
+            return submitCall.apply(annotated).thenCompose(h -> createdStatus(h.submissionId(), namespace))
                 .thenApply(s -> new Submitted(s, true));
         }
-        String digest = digest(namespace + "\n" + idempotencyKey.get());
+        String digest = keyDigest(namespace, idempotencyKey.get());
         SubmissionRequest keyed = withDriverMetadata(annotated, "label." + IDEMPOTENCY_LABEL, digest);
         if (!keyed.sparkConf().contains(DRIVER_POD_NAME_KEY)) {
             // The pod name follows from the key: when two replicas race with one key, the API server lets
@@ -91,35 +120,61 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         }
         SubmissionRequest toSubmit = keyed;
         String slot = namespace + "/" + digest;
-        CompletableFuture<Submitted> mine = new CompletableFuture<>();
-        CompletableFuture<Submitted> running = inFlight.putIfAbsent(slot, mine);
+        InFlight mine = new InFlight(requestDigest, new CompletableFuture<>());
+        InFlight running = inFlight.putIfAbsent(slot, mine);
         if (running != null) {
-            return running.thenApply(s -> new Submitted(s.status(), false));
+            if (!running.requestDigest().equals(requestDigest)) {
+                return CompletableFuture.failedFuture(new IdempotencyKeyReused("a submission still in progress"));
+            }
+            return running.result().thenApply(s -> new Submitted(s.status(), false));
         }
-        blockingCall(() -> client.pods().inNamespace(namespace).withLabel(IDEMPOTENCY_LABEL, digest)
-            .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems())
-            .thenCompose(pods -> pods.isEmpty()
-                ? submitter.submit(toSubmit).thenCompose(h -> currentStatus(h.submissionId(), namespace))
+        byKey(namespace, digest)
+            .thenCompose(existing -> existing.isPresent()
+                ? CompletableFuture.completedFuture(replayOf(existing.get(), requestDigest))
+                : submitCall.apply(toSubmit).thenCompose(h -> createdStatus(h.submissionId(), namespace))
                     .thenApply(s -> new Submitted(s, true))
-                    .exceptionallyCompose(e -> byKey(namespace, digest).thenCompose(existing -> existing
-                        .map(s -> CompletableFuture.completedFuture(new Submitted(s, false)))
-                        .orElseGet(() -> CompletableFuture.failedFuture(e))))
-                : CompletableFuture.completedFuture(new Submitted(status(pods.get(0)), false)))
+                    .exceptionallyCompose(e -> byKey(namespace, digest).thenApply(winner -> winner
+                        .map(pod -> replayOf(pod, requestDigest))
+                        .orElseThrow(() -> e instanceof CompletionException ce ? ce : new CompletionException(e)))))
             .whenComplete((result, failure) -> {
                 inFlight.remove(slot, mine);
                 if (failure != null) {
-                    mine.completeExceptionally(failure);
+                    mine.result().completeExceptionally(unwrap(failure));
                 } else {
-                    mine.complete(result);
+                    mine.result().complete(result);
                 }
             });
-        return mine;
+        return mine.result();
     }
 
-    private CompletionStage<Optional<SubmissionStatus>> byKey(String namespace, String digest) {
+    /** The earlier submission {@code pod} belongs to, if it was made from the request with {@code requestDigest}. */
+    private static Submitted replayOf(Pod pod, String requestDigest) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
+            : pod.getMetadata().getAnnotations();
+        String earlier = annotations.get(RequestDigest.ANNOTATION);
+        SubmissionStatus status = status(pod);
+        // A pod made before the digest was kept has none: it cannot be compared, so it is taken as the same.
+        if (earlier != null && !earlier.equals(requestDigest)) {
+            throw new IdempotencyKeyReused("submission " + status.submissionId());
+        }
+        return new Submitted(status, false);
+    }
+
+    private CompletionStage<Optional<Pod>> byKey(String namespace, String digest) {
         return blockingCall(() -> client.pods().inNamespace(namespace).withLabel(IDEMPOTENCY_LABEL, digest)
             .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems())
-            .thenApply(pods -> pods.stream().findFirst().map(KubernetesSubmissionBackend::status));
+            .thenApply(pods -> pods.stream().findFirst());
+    }
+
+    private static String namespace(SubmissionRequest request) {
+        return request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
+    }
+
+    private static String keyDigest(String namespace, String key) {
+        return digest(namespace + "\n" + key);
+    }
+
+    private record InFlight(String requestDigest, CompletableFuture<Submitted> result) {
     }
 
     private static String keyedPodName(String appName, String digest) {
@@ -129,11 +184,17 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
         return (name.isEmpty() ? "spark" : name) + "-" + digest.substring(0, 20) + "-driver";
     }
 
-    /** The status of a submission this daemon just made: the runtime knows it, no API call needed. */
-    private CompletionStage<SubmissionStatus> currentStatus(String id, String namespace) {
+    /**
+     * The status of a submission this daemon just made: the runtime knows it, no API call needed. Its
+     * driver pod exists now, and the API server creates every pod in phase Pending: a state the runtime
+     * still has as SUBMITTED (its informer has not seen the pod yet) is answered as PENDING.
+     */
+    private CompletionStage<SubmissionStatus> createdStatus(String id, String namespace) {
         return submitter.status(id).exceptionallyCompose(e -> find(id, Set.of(namespace)).thenApply(found ->
             found.orElseThrow(() -> new IllegalStateException("submission " + id
-                + " was created but its driver pod is not found"))));
+                + " was created but its driver pod is not found"))))
+            .thenApply(s -> s.state() == SubmissionState.SUBMITTED
+                ? s.with(SubmissionState.PENDING, Optional.empty(), Optional.empty(), s.message()) : s);
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.sparkk8s.http.daemon;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.submission.staging.ResourceStager;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -24,6 +26,29 @@ public interface SubmissionBackend {
      * key in the request's namespace instead of submitting again.
      */
     CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey);
+
+    /**
+     * Submits {@code request} whose submitter-local dependencies a multipart request already streamed to
+     * the staging server ({@code staged}), under {@code staged.submissionId()}. With an idempotency key
+     * that an earlier submission used, answers that one ({@link Submitted#created()} false) and the
+     * caller deletes what it staged.
+     *
+     * <p>The default refuses: a backend that cannot take staged dependencies.
+     */
+    default CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey,
+        Staged staged) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getSimpleName()
+            + " cannot submit staged dependencies"));
+    }
+
+    /**
+     * The submission made earlier with {@code idempotencyKey} in {@code request}'s namespace, if any, so
+     * that a replayed multipart request is answered before its uploads are staged again. Fails with
+     * {@link IdempotencyKeyReused} when that submission was made from another request.
+     */
+    default CompletionStage<Optional<Submitted>> replay(SubmissionRequest request, String idempotencyKey) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
 
     /** The submission {@code id}, if it exists in one of {@code namespaces} ({@code *} for any). */
     CompletionStage<Optional<SubmissionStatus>> find(String id, Set<String> namespaces);
@@ -82,6 +107,37 @@ public interface SubmissionBackend {
         /** Copies. */
         public Page {
             items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * Dependencies staged for one submission before it is made.
+     *
+     * @param submissionId the id the bundles' owner labels name; the submission is made under it
+     * @param stager hands the staged bundles to the dependency step ({@link StagedUploads})
+     * @param stagingServerUri where the init-container downloads the bundles from
+     */
+    record Staged(String submissionId, ResourceStager stager, String stagingServerUri) {
+        /** Rejects missing parts. */
+        public Staged {
+            Objects.requireNonNull(submissionId, "submissionId");
+            Objects.requireNonNull(stager, "stager");
+            Objects.requireNonNull(stagingServerUri, "stagingServerUri");
+        }
+    }
+
+    /**
+     * A POST with an {@code Idempotency-Key} an earlier submission in the namespace used, but with
+     * another request: it is not a retry of that submission, and is refused (422) rather than answered
+     * with the earlier one.
+     */
+    final class IdempotencyKeyReused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param existing the submission made with the key, e.g. {@code submission spark-1234} */
+        public IdempotencyKeyReused(String existing) {
+            super("Idempotency-Key: this key was used for " + existing + " with a different request;"
+                + " send the same request to get that submission again, or use a new key for a new submission");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sparkk8s.http.daemon;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -37,8 +38,25 @@ public final class SubmissionDaemon {
     public static CompletionStage<SubmissionDaemon> start(ActorSystem<?> system, DaemonSettings settings,
         SubmissionBackend backend, SubmissionTranslator translator, Supplier<BearerTokens> tokens,
         DaemonMetrics metrics) {
+        return start(system, settings, Optional.empty(), backend, translator, tokens, metrics);
+    }
+
+    /**
+     * Binds the daemon, taking multipart submissions when {@code uploads} names a staging server.
+     *
+     * @param system the actor system to run on
+     * @param settings where to listen, limits, TLS
+     * @param uploads the staging server multipart requests' bundles are streamed to
+     * @param backend the cluster
+     * @param translator validates submissions
+     * @param tokens the bearer tokens
+     * @param metrics the metrics to count into
+     */
+    public static CompletionStage<SubmissionDaemon> start(ActorSystem<?> system, DaemonSettings settings,
+        Optional<UploadSettings> uploads, SubmissionBackend backend, SubmissionTranslator translator,
+        Supplier<BearerTokens> tokens, DaemonMetrics metrics) {
         SubmissionDaemonRoutes routes = new SubmissionDaemonRoutes(backend, translator, tokens, metrics, settings,
-            Materializer.matFromSystem(system));
+            uploads, Materializer.matFromSystem(system));
         ServerSettings defaults = ServerSettings.create(system.settings().config());
         ServerSettings serverSettings = defaults.withTimeouts(defaults.getTimeouts()
             .withIdleTimeout(scala(settings.idleTimeout()))

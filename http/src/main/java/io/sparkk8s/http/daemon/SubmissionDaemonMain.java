@@ -48,11 +48,13 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigFactory.load().withFallback(DaemonSettings.defaults()).resolve();
+        Config config = ConfigFactory.load();
         DaemonSettings settings;
+        UploadSettings uploads;
         ReloadingTokens tokens;
         try {
             settings = DaemonSettings.fromConfig(config);
+            uploads = UploadSettings.fromConfig(config);
             if (port != null && (port < 0 || port > 65535)) {
                 System.err.println("spark-k8s daemon: --port: " + port + " is not a port; use 0..65535");
                 return 2;
@@ -77,7 +79,7 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
             settings.eventsPollInterval(), metrics);
         SubmissionDaemon daemon;
         try {
-            daemon = SubmissionDaemon.start(system, settings, backend,
+            daemon = SubmissionDaemon.start(system, settings, java.util.Optional.of(uploads), backend,
                 new SubmissionTranslator("k8s://" + client.getMasterUrl()), tokens, metrics)
                 .toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {

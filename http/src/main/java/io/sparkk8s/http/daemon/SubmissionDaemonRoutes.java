@@ -11,9 +11,10 @@ import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionRejectedException;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
-import io.sparkk8s.actors.runtime.ApiError;
+import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.staging.client.ResourceStagingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,6 +91,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private final byte[] openApi;
+    private final Optional<MultipartSubmissions> uploads;
+    private final Duration uploadTimeout;
 
     /**
      * @param backend the cluster
@@ -101,6 +104,27 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
      */
     public SubmissionDaemonRoutes(SubmissionBackend backend, SubmissionTranslator translator,
         Supplier<BearerTokens> tokens, DaemonMetrics metrics, DaemonSettings settings, Materializer materializer) {
+        this(backend, translator, tokens, metrics, settings, Optional.empty(), materializer);
+    }
+
+    /**
+     * Routes that also take multipart submissions when {@code uploads} names a staging server.
+     *
+     * @param backend the cluster
+     * @param translator validates submissions
+     * @param tokens the current bearer tokens (read again when the file changes)
+     * @param metrics counts requests
+     * @param settings limits
+     * @param uploads where and how multipart requests' bundles are staged; empty: multipart refused
+     * @param materializer reads request bodies
+     */
+    public SubmissionDaemonRoutes(SubmissionBackend backend, SubmissionTranslator translator,
+        Supplier<BearerTokens> tokens, DaemonMetrics metrics, DaemonSettings settings,
+        Optional<UploadSettings> uploads, Materializer materializer) {
+        this.uploads = uploads.filter(u -> u.stagingServer().isPresent()).map(u -> new MultipartSubmissions(backend,
+            translator, new ResourceStagingClient(materializer.system(), u.stagingServer().get(), Optional.empty()),
+            u, settings.maxRequestSize(), materializer));
+        this.uploadTimeout = uploads.map(UploadSettings::requestTimeout).orElse(settings.requestTimeout());
         this.backend = backend;
         this.translator = translator;
         this.tokens = tokens;
@@ -162,8 +186,11 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                     org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8), openApi))))),
             pathPrefix(PathMatchers.segment("v1").slash("submissions"), () -> authenticated(caller -> concat(
                 pathEndOrSingleSlash(() -> concat(
-                    post(() -> optionalHeaderValueByName("Idempotency-Key", key -> extractRequestEntity(entity ->
-                        completeWithFuture(submit(entity, key, caller, requestId))))),
+                    post(() -> optionalHeaderValueByName("Idempotency-Key", key -> extractRequest(post ->
+                        post.entity().getContentType().mediaType().isMultipart()
+                            ? multipart(key, caller, requestId)
+                            : extractRequestEntity(entity -> completeWithFuture(submit(entity, key, caller,
+                                requestId)))))),
                     get(() -> parameterOptional("namespace", ns -> parameterList("state", states ->
                         parameterList("label", labels -> parameterOptional("limit", limit ->
                             parameterOptional("pageToken", token -> completeWithFuture(
@@ -205,6 +232,47 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         });
     }
 
+    /** The multipart POST: its own size limit (the bundles') and request timeout (uploads take time). */
+    private Route multipart(Optional<String> idempotencyKey, BearerTokens.Caller caller, String requestId) {
+        if (uploads.isEmpty()) {
+            return extractRequestEntity(entity -> {
+                entity.discardBytes(materializer);
+                metrics.submission("invalid", 0);
+                return complete(error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "uploads_disabled", "this daemon takes no"
+                    + " multipart submissions: it has no staging server (" + UploadSettings.PATH
+                    + ".staging-server-uri); send application/json with remote dependencies", "Content-Type"));
+            });
+        }
+        MultipartSubmissions handler = uploads.get();
+        return withSizeLimit(handler.maxRequestSize(), () -> withRequestTimeout(
+            scala.concurrent.duration.FiniteDuration.fromNanos(uploadTimeout.toNanos()),
+            () -> extractRequestEntity(entity -> completeWithFuture(submitMultipart(handler, entity, idempotencyKey,
+                caller, requestId)))));
+    }
+
+    private CompletionStage<HttpResponse> submitMultipart(MultipartSubmissions handler, RequestEntity entity,
+        Optional<String> idempotencyKey, BearerTokens.Caller caller, String requestId) {
+        long started = System.nanoTime();
+        if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
+            entity.discardBytes(materializer);
+            metrics.submission("invalid", System.nanoTime() - started);
+            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to 255"
+                + " printable ASCII characters without spaces", "Idempotency-Key"));
+        }
+        if (entity.getContentLengthOption().isPresent()
+            && entity.getContentLengthOption().getAsLong() > handler.maxRequestSize()) {
+            entity.discardBytes(materializer);
+            metrics.submission("too_large", System.nanoTime() - started);
+            return done(error(StatusCodes.CONTENT_TOO_LARGE, "too_large", "the request body is larger than "
+                + handler.maxRequestSize() + " bytes (the submission part and two bundles of "
+                + UploadSettings.PATH + ".max-bundle-size); nothing was staged or submitted", null));
+        }
+        return handler.submit(entity, idempotencyKey, new MultipartSubmissions.Caller(caller::mayUse, this::parse),
+                requestId)
+            .thenApply(submitted -> answer(submitted, started, requestId, caller))
+            .exceptionally(e -> submitFailure(unwrap(e), started, requestId));
+    }
+
     private CompletionStage<HttpResponse> submit(RequestEntity entity, Optional<String> idempotencyKey,
         BearerTokens.Caller caller, String requestId) {
         long started = System.nanoTime();
@@ -238,57 +306,79 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 // Answer before the server's request timeout would (with a bare 503 and no request id).
                 CompletableFuture<SubmissionBackend.Submitted> pending = backend.submit(request, idempotencyKey)
                     .toCompletableFuture().orTimeout(submitDeadline().toMillis(), TimeUnit.MILLISECONDS);
-                return pending.thenApply(submitted -> {
-                    SubmissionStatus s = submitted.status();
-                    metrics.submission(submitted.created() ? "created" : "replayed", System.nanoTime() - started);
-                    LOG.info("request {}: {} submission {} ({}) in {} for {}", requestId,
-                        submitted.created() ? "created" : "replayed", s.submissionId(), s.appName(), s.namespace(),
-                        caller.name());
-                    HttpResponse response = json(submitted.created() ? StatusCodes.CREATED : StatusCodes.OK,
-                        SubmissionView.of(s)).addHeader(RawHeader.create("Location", "/v1/submissions/"
-                            + s.submissionId()));
-                    return submitted.created() ? response
-                        : response.addHeader(RawHeader.create("Idempotent-Replayed", "true"));
-                });
+                return pending.thenApply(submitted -> answer(submitted, started, requestId, caller));
             })
-            .exceptionally(e -> {
-                Throwable cause = unwrap(e);
-                if (cause instanceof EntityStreamSizeException) {
-                    metrics.submission("too_large", System.nanoTime() - started);
-                    return tooLarge();
-                }
-                if (cause instanceof EntityStreamException truncated) {
-                    metrics.submission("invalid", System.nanoTime() - started);
-                    return error(StatusCodes.BAD_REQUEST, "invalid_request", "the request body ended early: "
-                        + truncated.getMessage(), "body");
-                }
-                if (cause instanceof SubmissionFailedException failed) {
-                    if (failed.getCause() != null && ApiError.classify(failed.getCause()).isRetryable()) {
-                        // The API server was unreachable or overloaded through every retry: try again later.
-                        metrics.submission("unavailable", System.nanoTime() - started);
-                        return error(StatusCodes.SERVICE_UNAVAILABLE, "kubernetes_unavailable", failed.getMessage(),
-                            null).addHeader(RawHeader.create("Retry-After", "30"));
-                    }
-                    metrics.submission("failed", System.nanoTime() - started);
-                    return error(StatusCodes.UNPROCESSABLE_ENTITY, "submission_failed", failed.getMessage(), null);
-                }
-                if (cause instanceof java.util.concurrent.TimeoutException) {
-                    metrics.submission("timeout", System.nanoTime() - started);
-                    return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", "the submission did not complete in time;"
-                        + " retry with the same Idempotency-Key to get its outcome without submitting twice", null);
-                }
-                if (cause instanceof SubmissionRejectedException rejected) {
-                    metrics.submission("rejected", System.nanoTime() - started);
-                    return error(StatusCodes.SERVICE_UNAVAILABLE, "busy", rejected.getMessage(), null)
-                        .addHeader(RawHeader.create("Retry-After", "5"));
-                }
-                if (cause instanceof InvalidConfigurationException invalid) {
-                    metrics.submission("invalid", System.nanoTime() - started);
-                    return error(StatusCodes.BAD_REQUEST, "invalid_request", invalid.getMessage(), null);
-                }
-                metrics.submission("error", System.nanoTime() - started);
-                return failure(cause, requestId);
-            });
+            .exceptionally(e -> submitFailure(unwrap(e), started, requestId));
+    }
+
+    private HttpResponse answer(SubmissionBackend.Submitted submitted, long started, String requestId,
+        BearerTokens.Caller caller) {
+        SubmissionStatus s = submitted.status();
+        metrics.submission(submitted.created() ? "created" : "replayed", System.nanoTime() - started);
+        LOG.info("request {}: {} submission {} ({}) in {} for {}", requestId,
+            submitted.created() ? "created" : "replayed", s.submissionId(), s.appName(), s.namespace(),
+            caller.name());
+        HttpResponse response = json(submitted.created() ? StatusCodes.CREATED : StatusCodes.OK,
+            SubmissionView.of(s)).addHeader(RawHeader.create("Location", "/v1/submissions/"
+                + s.submissionId()));
+        return submitted.created() ? response
+            : response.addHeader(RawHeader.create("Idempotent-Replayed", "true"));
+    }
+
+    private HttpResponse submitFailure(Throwable cause, long started, String requestId) {
+        if (cause instanceof SubmissionBackend.IdempotencyKeyReused reused) {
+            metrics.submission("invalid", System.nanoTime() - started);
+            return error(StatusCodes.UNPROCESSABLE_ENTITY, "idempotency_key_reused", reused.getMessage(),
+                "Idempotency-Key");
+        }
+        if (cause instanceof SubmissionTranslator.FieldProblem problem) {
+            metrics.submission("invalid", System.nanoTime() - started);
+            return problems(problem.problems());
+        }
+        if (cause instanceof MultipartSubmissions.Forbidden) {
+            metrics.submission("forbidden", System.nanoTime() - started);
+            return forbidden();
+        }
+        if (cause instanceof MultipartSubmissions.PartTooLarge || MultipartSubmissions.refusedForSize(cause)) {
+            metrics.submission("too_large", System.nanoTime() - started);
+            return error(StatusCodes.CONTENT_TOO_LARGE, "too_large", cause.getMessage()
+                + "; nothing was staged or submitted", null);
+        }
+        if (cause instanceof EntityStreamSizeException) {
+            metrics.submission("too_large", System.nanoTime() - started);
+            return tooLarge();
+        }
+        if (cause instanceof EntityStreamException truncated) {
+            metrics.submission("invalid", System.nanoTime() - started);
+            return error(StatusCodes.BAD_REQUEST, "invalid_request", "the request body ended early: "
+                + truncated.getMessage(), "body");
+        }
+        if (cause instanceof SubmissionFailedException failed) {
+            if (failed.getCause() != null && ApiError.classify(failed.getCause()).isRetryable()) {
+                // The API server was unreachable or overloaded through every retry: try again later.
+                metrics.submission("unavailable", System.nanoTime() - started);
+                return error(StatusCodes.SERVICE_UNAVAILABLE, "kubernetes_unavailable", failed.getMessage(),
+                    null).addHeader(RawHeader.create("Retry-After", "30"));
+            }
+            metrics.submission("failed", System.nanoTime() - started);
+            return error(StatusCodes.UNPROCESSABLE_ENTITY, "submission_failed", failed.getMessage(), null);
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            metrics.submission("timeout", System.nanoTime() - started);
+            return error(StatusCodes.GATEWAY_TIMEOUT, "timeout", "the submission did not complete in time;"
+                + " retry with the same Idempotency-Key to get its outcome without submitting twice", null);
+        }
+        if (cause instanceof SubmissionRejectedException rejected) {
+            metrics.submission("rejected", System.nanoTime() - started);
+            return error(StatusCodes.SERVICE_UNAVAILABLE, "busy", rejected.getMessage(), null)
+                .addHeader(RawHeader.create("Retry-After", "5"));
+        }
+        if (cause instanceof InvalidConfigurationException invalid) {
+            metrics.submission("invalid", System.nanoTime() - started);
+            return error(StatusCodes.BAD_REQUEST, "invalid_request", invalid.getMessage(), null);
+        }
+        metrics.submission("error", System.nanoTime() - started);
+        return failure(cause, requestId);
     }
 
     private Duration submitDeadline() {

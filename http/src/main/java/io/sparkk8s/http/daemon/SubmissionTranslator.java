@@ -1,6 +1,7 @@
 package io.sparkk8s.http.daemon;
 
 import io.sparkk8s.config.InvalidConfigurationException;
+import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.config.submit.SparkSubmitArguments;
 import io.sparkk8s.config.submit.SparkSubmitCommand;
@@ -25,6 +26,8 @@ public final class SubmissionTranslator {
 
     private static final String NAMESPACE_KEY = "spark.kubernetes.namespace";
     private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
+    private static final String UPLOAD_MARK = "spark-k8s-uploaded:";
+    private static final Pattern UPLOADED_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]{0,254}");
     private static final Map<String, String> OPTION_FIELDS = Map.ofEntries(
         Map.entry("--name", "name"), Map.entry("--class", "mainClass"), Map.entry("primary resource",
             "primaryResource"), Map.entry("--jars", "jars"), Map.entry("--files", "files"),
@@ -32,10 +35,23 @@ public final class SubmissionTranslator {
         Map.entry("--driver-memory", "driverMemory"), Map.entry("--driver-cores", "driverCores"),
         Map.entry("--executor-memory", "executorMemory"), Map.entry("--executor-cores", "executorCores"),
         Map.entry("--num-executors", "numExecutors"), Map.entry(NAMESPACE_KEY, "namespace"));
-    /** Keys whose value is a path the daemon would read from its own disk. */
+    /**
+     * Keys whose value is a path the daemon would read from its own disk. The credential and trust files
+     * are copied into a Secret the driver or init-container mounts: with a path of the daemon's machine
+     * (its service account token, its tokens file) they would hand the daemon's secrets to the request's
+     * namespace.
+     */
     private static final Set<String> LOCAL_FILE_KEYS = Set.of("spark.kubernetes.driver.podTemplateFile",
         "spark.kubernetes.executor.podTemplateFile", "spark.kerberos.keytab", "spark.kubernetes.kerberos.krb5.path",
-        "spark.yarn.keytab", "spark.kubernetes.driver.docker.image.podTemplateFile");
+        "spark.yarn.keytab", "spark.kubernetes.driver.docker.image.podTemplateFile",
+        "spark.kubernetes.authenticate.driver.caCertFile", "spark.kubernetes.authenticate.driver.clientKeyFile",
+        "spark.kubernetes.authenticate.driver.clientCertFile", "spark.kubernetes.authenticate.driver.oauthTokenFile",
+        "spark.ssl.kubernetes.resourceStagingServer.trustStore",
+        "spark.ssl.kubernetes.resourceStagingServer.clientCertPem",
+        "spark.ssl.kubernetes.resourceStagingServer.trustStorePasswordFile",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.trustStore",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.clientCertPem",
+        "spark.ssl.kubernetes.resourceStagingServer.internal.trustStorePasswordFile");
     private static final List<String> REFUSED_PREFIXES = List.of("spark.kubernetes.authenticate.submission.",
         "spark.master", "spark.submit.deployMode");
 
@@ -52,17 +68,31 @@ public final class SubmissionTranslator {
      * @throws FieldProblem naming the JSON field (or {@code conf.<key>}) at fault, with the CLI's message
      */
     public SubmissionRequest translate(SubmissionBody body) {
+        return translate(body, false);
+    }
+
+    /**
+     * The request {@code body} asks for; with {@code uploads} (the {@code submission} part of a multipart
+     * request) {@code primaryResource}, {@code jars}, {@code files} and {@code pyFiles} may also be plain
+     * file names, naming files of the request's {@code jars} and {@code files} bundles.
+     *
+     * @throws FieldProblem naming the JSON field (or {@code conf.<key>}) at fault, with the CLI's message
+     */
+    public SubmissionRequest translate(SubmissionBody body, boolean uploads) {
         List<FieldProblem.Problem> problems = new ArrayList<>();
         if (body.primaryResource() == null || body.primaryResource().isBlank()) {
             throw new FieldProblem(List.of(new FieldProblem.Problem("primaryResource",
                 "missing; give the application jar, .py or .R file as a remote URI, e.g. local:///opt/app.jar")));
         }
-        requireRemote("primaryResource", body.primaryResource(), problems);
-        for (var e : Map.of("jars", nz(body.jars()), "files", nz(body.files()), "pyFiles", nz(body.pyFiles()),
-            "archives", nz(body.archives())).entrySet()) {
-            for (String value : e.getValue()) {
-                requireRemote(e.getKey(), value, problems);
+        requireRemote("primaryResource", body.primaryResource(), uploads, problems);
+        for (var e : Map.of("jars", nz(body.jars()), "files", nz(body.files()), "pyFiles", nz(body.pyFiles()))
+            .entrySet()) {
+            for (int i = 0; i < e.getValue().size(); i++) {
+                requireRemote(e.getKey() + "[" + i + "]", e.getValue().get(i), uploads, problems);
             }
+        }
+        for (int i = 0; i < nz(body.archives()).size(); i++) {
+            requireRemote("archives[" + i + "]", body.archives().get(i), false, problems);
         }
         Map<String, String> conf = new LinkedHashMap<>();
         if (body.conf() != null) {
@@ -95,9 +125,9 @@ public final class SubmissionTranslator {
         List<String> argv = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "cluster"));
         option(argv, "--name", body.name());
         option(argv, "--class", body.mainClass());
-        list(argv, "--jars", body.jars());
-        list(argv, "--files", body.files());
-        list(argv, "--py-files", body.pyFiles());
+        list(argv, "--jars", uploaded(body.jars(), uploads));
+        list(argv, "--files", uploaded(body.files(), uploads));
+        list(argv, "--py-files", uploaded(body.pyFiles(), uploads));
         list(argv, "--archives", body.archives());
         option(argv, "--driver-memory", body.driverMemory());
         option(argv, "--driver-cores", body.driverCores());
@@ -105,12 +135,12 @@ public final class SubmissionTranslator {
         option(argv, "--executor-cores", body.executorCores());
         option(argv, "--num-executors", body.numExecutors());
         conf.forEach((k, v) -> argv.addAll(List.of("--conf", k + "=" + v)));
-        argv.add(body.primaryResource());
+        argv.add(uploaded(List.of(body.primaryResource()), uploads).get(0));
         argv.addAll(nz(body.args()));
         try {
             SparkSubmitCommand command = SparkSubmitArguments.parse(argv, Map.of());
             if (command instanceof SparkSubmitCommand.Submit submit) {
-                return submit.request();
+                return uploads ? withUploadedNames(submit.request()) : submit.request();
             }
             throw new FieldProblem(List.of(new FieldProblem.Problem("primaryResource",
                 "'" + body.primaryResource() + "' does not make a submission")));
@@ -136,16 +166,44 @@ public final class SubmissionTranslator {
         return option.startsWith("--") ? "conf" : option;
     }
 
-    private static void requireRemote(String field, String value, List<FieldProblem.Problem> problems) {
+    private static void requireRemote(String field, String value, boolean uploads,
+        List<FieldProblem.Problem> problems) {
         if (value == null || value.isBlank()) {
             problems.add(new FieldProblem.Problem(field, "an empty value; give a URI"));
         } else if (value.startsWith("-")) {
             problems.add(new FieldProblem.Problem(field, "'" + value + "' is not a URI"));
+        } else if (uploads && isLocal(value)) {
+            if (!UPLOADED_NAME.matcher(value).matches()) {
+                problems.add(new FieldProblem.Problem(field, "'" + value + "' is neither a remote URI nor the plain"
+                    + " name of an uploaded file (letters, digits, '.', '_', '+', '-'; no directories)"));
+            }
         } else if (isLocal(value)) {
             problems.add(new FieldProblem.Problem(field, "'" + value + "' is a path on the daemon's machine; give a"
                 + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://, ...) or upload it"
                 + " with the multipart request"));
         }
+    }
+
+    /**
+     * The names of uploaded files, marked so that the CLI's parser, which checks that local files exist
+     * on this machine, takes them as URIs; {@link #withUploadedNames} removes the mark after parsing.
+     */
+    private static List<String> uploaded(List<String> values, boolean uploads) {
+        if (!uploads || values == null) {
+            return values;
+        }
+        return values.stream().map(v -> v != null && isLocal(v) ? UPLOAD_MARK + v : v).toList();
+    }
+
+    private static SubmissionRequest withUploadedNames(SubmissionRequest r) {
+        SparkConf conf = r.sparkConf();
+        for (String key : List.of("spark.jars", "spark.files", "spark.submit.pyFiles")) {
+            if (conf.contains(key)) {
+                conf = conf.with(key, conf.get(key).orElseThrow().replace(UPLOAD_MARK, ""));
+            }
+        }
+        return new SubmissionRequest(r.master(), r.mainClass(), r.appName(), r.primaryResource().replace(UPLOAD_MARK,
+            ""), r.appArgs(), conf, r.proxyUser(), r.verbose());
     }
 
     private static boolean isLocal(String value) {

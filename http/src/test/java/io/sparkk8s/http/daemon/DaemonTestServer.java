@@ -34,12 +34,18 @@ final class DaemonTestServer implements AutoCloseable {
     }
 
     DaemonTestServer(ActorSystem<?> system, Path dir, Duration requestTimeout) throws Exception {
+        this(system, dir, requestTimeout, Optional.empty());
+    }
+
+    /** A daemon that streams multipart requests' bundles to the staging server {@code uploads} names. */
+    DaemonTestServer(ActorSystem<?> system, Path dir, Duration requestTimeout, Optional<UploadSettings> uploads)
+        throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# test tokens\n" + TEAM_A + " team-a\n" + TEAM_B + " team-b,shared\n"
             + ADMIN + " *\n");
         DaemonSettings settings = new DaemonSettings("127.0.0.1", 0, tokens, MAX_BODY, 50, 10,
             Duration.ofMillis(100), 1000, Duration.ofSeconds(30), requestTimeout, Optional.empty());
-        daemon = SubmissionDaemon.start(system, settings, backend,
+        daemon = SubmissionDaemon.start(system, settings, uploads, backend,
             new SubmissionTranslator("k8s://https://127.0.0.1:6443"), new ReloadingTokens(tokens), metrics)
             .toCompletableFuture().get(10, TimeUnit.SECONDS);
         base = URI.create("http://127.0.0.1:" + daemon.binding().localAddress().getPort());

@@ -3,6 +3,7 @@ package io.sparkk8s.http.daemon;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,16 +28,78 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
     final Map<String, SubmissionRequest> requests = new ConcurrentHashMap<>();
     final Map<String, String> idempotency = new ConcurrentHashMap<>();
     final Map<String, String> created = new ConcurrentHashMap<>();
+    final Map<String, String> digests = new ConcurrentHashMap<>();
+    final Map<String, List<SubmittedResourceIdAndSecret>> stagedBundles = new ConcurrentHashMap<>();
     final AtomicInteger submits = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
     volatile Throwable failNextSubmit;
 
     @Override
     public synchronized CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> key) {
+        return submit(request, key, "spark-" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /**
+     * As the Kubernetes backend, hands the staged bundles over through the stager as the dependency step
+     * would: the jars bundle for the local jars, the files bundle for the local files.
+     */
+    @Override
+    public synchronized CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> key,
+        Staged staged) {
+        StagedUploads uploads = (StagedUploads) staged.stager();
+        try {
+            Optional<Submitted> earlier = earlier(request, key);
+            if (earlier.isPresent()) {
+                return CompletableFuture.completedFuture(earlier.get());
+            }
+        } catch (IdempotencyKeyReused e) {
+            return CompletableFuture.failedFuture(e);
+        }
         String ns = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
-        if (key.isPresent() && idempotency.containsKey(ns + "/" + key.get())) {
-            return CompletableFuture.completedFuture(new Submitted(submissions.get(idempotency.get(ns + "/"
-                + key.get())), false));
+        Map<String, String> owner = Map.of("spark-app-selector", staged.submissionId(), "spark-role", "driver");
+        List<SubmittedResourceIdAndSecret> handed = new ArrayList<>();
+        for (var names : List.of(uploads.jarNames(), uploads.fileNames())) {
+            if (!names.isEmpty()) {
+                handed.add(uploads.uploadResources(names.stream().map(java.nio.file.Path::of).toList(), ns, owner)
+                    .toCompletableFuture().join());
+            }
+        }
+        return submit(request, key, staged.submissionId()).thenApply(s -> {
+            stagedBundles.put(s.status().submissionId(), handed);
+            return s;
+        });
+    }
+
+    @Override
+    public synchronized CompletionStage<Optional<Submitted>> replay(SubmissionRequest request, String key) {
+        try {
+            return CompletableFuture.completedFuture(earlier(request, Optional.of(key)));
+        } catch (IdempotencyKeyReused e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Optional<Submitted> earlier(SubmissionRequest request, Optional<String> key) {
+        String ns = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
+        if (key.isEmpty() || !idempotency.containsKey(ns + "/" + key.get())) {
+            return Optional.empty();
+        }
+        String id = idempotency.get(ns + "/" + key.get());
+        if (!digests.get(id).equals(RequestDigest.of(request))) {
+            throw new IdempotencyKeyReused("submission " + id);
+        }
+        return Optional.of(new Submitted(submissions.get(id), false));
+    }
+
+    private CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> key, String id) {
+        String ns = request.sparkConf().get("spark.kubernetes.namespace").orElse("default");
+        try {
+            Optional<Submitted> earlier = earlier(request, key);
+            if (earlier.isPresent()) {
+                return CompletableFuture.completedFuture(earlier.get());
+            }
+        } catch (IdempotencyKeyReused e) {
+            return CompletableFuture.failedFuture(e);
         }
         Throwable failure = failNextSubmit;
         if (failure != null) {
@@ -45,9 +108,9 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
                 : CompletableFuture.failedFuture(failure);
         }
         submits.incrementAndGet();
-        String id = "spark-" + UUID.randomUUID().toString().replace("-", "");
         SubmissionStatus status = add(id, request.appName(), ns, SubmissionState.PENDING);
         requests.put(id, request);
+        digests.put(id, RequestDigest.of(request));
         key.ifPresent(k -> idempotency.put(ns + "/" + k, id));
         return CompletableFuture.completedFuture(new Submitted(status, true));
     }

@@ -116,6 +116,30 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theMultipartBodyListsExactlyThePartsTheDaemonReadsWithTheSubmissionFirst() throws Exception {
+        JsonNode multipart = document().at("/paths/~1v1~1submissions/post/requestBody/content/multipart~1form-data");
+        List<String> documented = new ArrayList<>();
+        multipart.at("/schema/properties").fieldNames().forEachRemaining(documented::add);
+
+        assertThat(documented).containsExactly(MultipartSubmissions.SUBMISSION, MultipartSubmissions.JARS,
+            MultipartSubmissions.FILES);
+        assertThat(multipart.at("/schema/properties/submission/$ref").asText())
+            .isEqualTo("#/components/schemas/SubmissionRequest");
+        assertThat(multipart.at("/schema/required").get(0).asText()).isEqualTo(MultipartSubmissions.SUBMISSION);
+        assertThat(document().at("/paths/~1v1~1submissions/post/requestBody/description").asText())
+            .contains("\"submission\" (the JSON, first)");
+    }
+
+    @Test
+    void theStatusesTheSubmitAnswersForUploadsAndReusedKeysAreDocumented() throws Exception {
+        JsonNode responses = document().at("/paths/~1v1~1submissions/post/responses");
+
+        assertThat(responses.has("415")).isTrue();
+        assertThat(responses.at("/422/description").asText()).contains("idempotency_key_reused");
+        assertThat(responses.at("/201/description").asText()).contains("PENDING");
+    }
+
+    @Test
     void theSubmissionSchemaListsExactlyTheFieldsOfTheView() throws Exception {
         Set<String> documented = new TreeSet<>();
         document().at("/components/schemas/Submission/properties").fieldNames().forEachRemaining(documented::add);

@@ -158,7 +158,7 @@ class SubmissionDaemonRoutesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"primaryResource\":\"/home/me/app.jar\",\"mainClass\":\"X\"}|primaryResource",
-        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"jars\":[\"file:///etc/passwd\"]}|jars",
+        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"jars\":[\"file:///etc/passwd\"]}|jars[0]",
         "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":"
             + "{\"spark.kubernetes.driver.podTemplateFile\":\"/etc/shadow\"}}"
             + "|conf.spark.kubernetes.driver.podTemplateFile",
@@ -167,6 +167,12 @@ class SubmissionDaemonRoutesTest {
             + "|conf.spark.kubernetes.authenticate.submission.oauthToken",
         "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.master\":\"local\"}}"
             + "|conf.spark.master",
+        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.kubernetes.authenticate.driver"
+            + ".oauthTokenFile\":\"/var/run/secrets/kubernetes.io/serviceaccount/token\"}}"
+            + "|conf.spark.kubernetes.authenticate.driver.oauthTokenFile",
+        "{\"primaryResource\":\"local:///a.jar\",\"mainClass\":\"X\",\"conf\":{\"spark.ssl.kubernetes"
+            + ".resourceStagingServer.trustStore\":\"file:///etc/spark-k8s-daemon/tokens\"}}"
+            + "|conf.spark.ssl.kubernetes.resourceStagingServer.trustStore",
     })
     void whatWouldReadTheDaemonsOwnFilesOrCredentialsIsRefused(String json, String field) throws Exception {
         HttpResponse<String> r = server.post(DaemonTestServer.ADMIN, json);
@@ -257,6 +263,35 @@ class SubmissionDaemonRoutesTest {
         assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(JSON.readTree(second.body()).get("id")).isEqualTo(JSON.readTree(first.body()).get("id"));
         assertThat(server.backend.submits.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedKeyWithAnotherBodyIsAnswered422NamingTheHeaderAndTheSameRequestStillReplays() throws Exception {
+        String key = "job-43";
+        // The same request written differently: other field order, white space.
+        String sameRequest = "{ \"conf\": {" + IMAGE + "}, \"args\": [\"100\"], \"primaryResource\":"
+            + " \"local:///opt/spark/examples/jars/examples.jar\","
+            + " \"mainClass\": \"org.apache.spark.examples.SparkPi\", \"namespace\": \"team-a\", \"name\": \"pi\" }";
+        String otherRequest = VALID.replace("\"100\"", "\"1000\"");
+
+        HttpResponse<String> first = server.send(keyed(key, VALID));
+        HttpResponse<String> other = server.send(keyed(key, otherRequest));
+        HttpResponse<String> same = server.send(keyed(key, sameRequest));
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(other.statusCode()).isEqualTo(422);
+        JsonNode refused = JSON.readTree(other.body());
+        assertThat(refused.get("error").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(refused.get("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(refused.get("message").asText()).contains(JSON.readTree(first.body()).get("id").asText());
+        assertThat(same.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(same.body()).get("id")).isEqualTo(JSON.readTree(first.body()).get("id"));
+        assertThat(server.backend.submits.get()).isEqualTo(1);
+    }
+
+    private HttpRequest keyed(String key, String json) {
+        return server.request("/v1/submissions", DaemonTestServer.TEAM_A).header("Content-Type", "application/json")
+            .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     @Test

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -22,10 +24,15 @@ import io.sparkk8s.http.daemon.BearerTokens;
 import io.sparkk8s.http.daemon.DaemonMetrics;
 import io.sparkk8s.http.daemon.DaemonSettings;
 import io.sparkk8s.http.daemon.KubernetesSubmissionBackend;
+import io.sparkk8s.http.daemon.RequestDigest;
 import io.sparkk8s.http.daemon.SubmissionDaemon;
 import io.sparkk8s.http.daemon.SubmissionTranslator;
+import io.sparkk8s.http.daemon.UploadSettings;
+import io.sparkk8s.http.staging.ResourceStagingServer;
+import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
+import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.cli.SubmissionCli;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -36,18 +43,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon against the real API server, running as the ServiceAccount of {@code deploy/daemon/rbac.yaml}
@@ -73,6 +89,11 @@ class SubmissionDaemonIT {
         URI base) implements AutoCloseable {
 
         static Replica start(KubernetesTestContext ctx, KubernetesClient client) throws Exception {
+            return start(ctx, client, Optional.empty());
+        }
+
+        static Replica start(KubernetesTestContext ctx, KubernetesClient client, Optional<UploadSettings> uploads)
+            throws Exception {
             var tokens = BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace(), OTHER_TOKEN + " elsewhere"),
                 "test");
             SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
@@ -80,7 +101,7 @@ class SubmissionDaemonIT {
             DaemonMetrics metrics = new DaemonMetrics();
             DaemonSettings settings = DaemonSettings.fromConfig(SYSTEM.settings().config())
                 .withBinding("127.0.0.1", 0);
-            SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, settings,
+            SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, settings, uploads,
                 new KubernetesSubmissionBackend(submitter, client,
                     SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
                 new SubmissionTranslator("k8s://" + ctx.masterUrl()), () -> tokens, metrics)
@@ -122,11 +143,15 @@ class SubmissionDaemonIT {
                 "Idempotency-Key", "nightly-2026-11-25");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             JsonNode submission = JSON.readTree(created.body());
+            // The pod exists and the API server created it Pending: the answer says so, not SUBMITTED.
+            assertThat(submission.get("state").asText()).isEqualTo("PENDING");
             String id = submission.get("id").asText();
             Pod pod = ctx.client().pods().inNamespace(ctx.namespace()).withName(submission.get("driverPodName")
                 .asText()).get();
+            assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
             assertThat(pod.getMetadata().getLabels()).containsEntry("spark-app-selector", id)
                 .containsEntry("spark-role", "driver").containsKey(KubernetesSubmissionBackend.IDEMPOTENCY_LABEL);
+            assertThat(pod.getMetadata().getAnnotations()).containsKey(RequestDigest.ANNOTATION);
 
             HttpResponse<String> retried = daemon.send("POST", "/v1/submissions", TOKEN, body(ctx, "daemon-pi"),
                 "Idempotency-Key", "nightly-2026-11-25");
@@ -221,6 +246,112 @@ class SubmissionDaemonIT {
             assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
                 .getItems()).hasSize(5);
         }
+    }
+
+    @Test
+    void aKeyReusedWithAnotherRequestIsRefusedByEitherReplicaAndTheSameRequestReplays(KubernetesTestContext ctx)
+        throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica first = Replica.start(ctx, asDaemon);
+            Replica second = Replica.start(ctx, asDaemon)) {
+            String key = "reused-key";
+            HttpResponse<String> created = first.send("POST", "/v1/submissions", TOKEN, body(ctx, "digest-pi"),
+                "Idempotency-Key", key);
+            HttpResponse<String> otherOnSecond = second.send("POST", "/v1/submissions", TOKEN, body(ctx, "digest-pi")
+                .replace("\"1000\"", "\"2000\""), "Idempotency-Key", key);
+            HttpResponse<String> otherOnFirst = first.send("POST", "/v1/submissions", TOKEN, body(ctx, "other-pi"),
+                "Idempotency-Key", key);
+            HttpResponse<String> sameOnSecond = second.send("POST", "/v1/submissions", TOKEN, body(ctx, "digest-pi"),
+                "Idempotency-Key", key);
+
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            for (HttpResponse<String> refused : List.of(otherOnSecond, otherOnFirst)) {
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+                assertThat(JSON.readTree(refused.body()).get("field").asText()).isEqualTo("Idempotency-Key");
+            }
+            assertThat(sameOnSecond.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(sameOnSecond.body()).get("id")).isEqualTo(JSON.readTree(created.body()).get("id"));
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
+                .getItems()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aMultipartSubmissionsBundleIsStagedAndTheInitContainerIsToldWhereAndWithWhichSecret(
+        KubernetesTestContext ctx, @TempDir Path dir) throws Exception {
+        ResourceStagingServer staging = ResourceStagingServer.start(SYSTEM, new StagingServerSettings("127.0.0.1", 0,
+                Files.createDirectories(dir.resolve("store")), 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), null,
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Optional.empty()))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        URI stagingUri = URI.create("http://127.0.0.1:" + staging.binding().localAddress().getPort());
+        String internalUri = "http://spark-k8s-staging.spark-k8s.svc:10000";
+        byte[] jars = tar("etl.jar", new byte[] {'P', 'K', 3, 4, 42}, "dep.jar", new byte[] {'P', 'K', 3, 4, 7});
+        UploadSettings uploads = new UploadSettings(Optional.of(stagingUri), internalUri, 1024 * 1024,
+            Duration.ofMinutes(5));
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx);
+            Replica daemon = Replica.start(ctx, asDaemon, Optional.of(uploads))) {
+            String submission = "{\"name\":\"etl\",\"namespace\":\"" + ctx.namespace() + "\",\"mainClass\":"
+                + "\"com.example.Etl\",\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"conf\":{"
+                + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\","
+                + "\"spark.kubernetes.initContainer.image\":\"spark-k8s-init:it\"}}";
+            String boundary = "it-boundary-5e2a";
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + submission + "\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
+                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(jars);
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = JSON.readTree(created.body()).get("id").asText();
+            Pod pod = ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-app-selector", id).list()
+                .getItems().get(0);
+            assertThat(pod.getSpec().getInitContainers()).extracting(c -> c.getName()).contains("spark-init");
+            Properties init = new Properties();
+            ConfigMap initConfig = ctx.client().configMaps().inNamespace(ctx.namespace())
+                .withLabel("spark-app-selector", id).list().getItems().stream()
+                .filter(c -> c.getData() != null && c.getData().containsKey("spark-init.properties")).findFirst()
+                .orElseThrow();
+            init.load(new java.io.StringReader(initConfig.getData().get("spark-init.properties")));
+            String bundleId = init.getProperty("spark.kubernetes.initcontainer.downloadJarsResourceIdentifier");
+            assertThat(bundleId).isNotBlank();
+            assertThat(init.getProperty("spark.kubernetes.resourceStagingServer.uri")).isEqualTo(internalUri);
+            String secretLocation = init.getProperty("spark.kubernetes.initcontainer.downloadJarsSecretLocation");
+            Secret secret = ctx.client().secrets().inNamespace(ctx.namespace()).withLabel("spark-app-selector", id)
+                .list().getItems().stream().filter(x -> x.getData() != null && x.getData().containsKey(
+                    secretLocation.substring(secretLocation.lastIndexOf('/') + 1))).findFirst().orElseThrow();
+            String bundleSecret = new String(Base64.getDecoder().decode(secret.getData().get(
+                secretLocation.substring(secretLocation.lastIndexOf('/') + 1))), StandardCharsets.UTF_8);
+
+            byte[] downloaded = new ResourceStagingClient(SYSTEM, stagingUri, Optional.empty()).download(bundleId,
+                    bundleSecret, Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS).toArray();
+            assertThat(downloaded).isEqualTo(jars);
+            assertThat(JSON.readTree(daemon.send("GET", "/v1/submissions/" + id, TOKEN, null).body()).get("state")
+                .asText()).isEqualTo("PENDING");
+        } finally {
+            staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static byte[] tar(String name1, byte[] data1, String name2, byte[] data2) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (var e : Map.of(name1, data1, name2, data2).entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+                entry.setSize(e.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
     }
 
     private static HttpResponse<String> post(Replica replica, KubernetesTestContext ctx, String key) {

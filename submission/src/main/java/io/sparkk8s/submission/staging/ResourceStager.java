@@ -24,6 +24,16 @@ public interface ResourceStager {
         Map<String, String> ownerLabels);
 
     /**
+     * Whether {@link #uploadResources} reads the files from this machine's disk (the default), so the
+     * dependency step checks that they exist here first. A stager that holds one submission's files from
+     * elsewhere (the submission daemon's, which streamed them from its client to the staging server
+     * before submitting) answers false: the paths then only name the files.
+     */
+    default boolean readsLocalFiles() {
+        return true;
+    }
+
+    /**
      * Deletes a bundle this stager uploaded, so a submission that fails after staging leaves nothing
      * on the server (the original design left such bundles for 30 minutes).
      *

@@ -99,8 +99,9 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
 
         List<String> remoteJars = select(jarSources, Kind.REMOTE);
         List<String> remoteFiles = select(fileSources, Kind.REMOTE);
-        List<Path> localJars = localFiles(jarSources);
-        List<Path> localFiles = localFiles(fileSources);
+        boolean onThisDisk = stager.map(ResourceStager::readsLocalFiles).orElse(true);
+        List<Path> localJars = localFiles(jarSources, onThisDisk);
+        List<Path> localFiles = localFiles(fileSources, onThisDisk);
         if (remoteJars.isEmpty() && remoteFiles.isEmpty() && localJars.isEmpty() && localFiles.isEmpty()) {
             return spec;
         }
@@ -185,12 +186,12 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
             .toList();
     }
 
-    private static List<Path> localFiles(Map<String, List<String>> sources) {
+    private static List<Path> localFiles(Map<String, List<String>> sources, boolean onThisDisk) {
         List<Path> paths = new ArrayList<>();
         sources.forEach((key, uris) -> uris.stream().filter(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL)
             .forEach(uri -> {
                 Path path = DependencyPaths.localFile(uri);
-                if (!Files.isReadable(path)) {
+                if (onThisDisk && !Files.isReadable(path)) {
                     throw new SubmissionConfigurationException(key.equals("primary resource") ? "primary resource"
                         : key, "local file '" + uri + "' does not exist or cannot be read; give an existing file,"
                         + " a local:// path inside the image, or a remote URI");

@@ -1,10 +1,8 @@
-package io.sparkk8s.actors.runtime;
+package io.sparkk8s.actors.api;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sparkk8s.actors.api.SubmissionState;
-import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.submission.steps.BaseDriverPodStep;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.sparkk8s.actors.runtime;
+package io.sparkk8s.actors.api;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.config.InvalidConfigurationException;
