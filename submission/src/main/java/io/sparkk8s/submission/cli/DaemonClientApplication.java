@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * What {@code submit}, {@code --kill} and {@code --status} do with {@code --daemon URL}: the same
@@ -246,7 +247,9 @@ final class DaemonClientApplication {
         } catch (DaemonClientException e) {
             return refused(e, namespace);
         } catch (DaemonUnreachable e) {
-            err.println("Error: cannot reach the daemon at " + options.url() + " (--daemon): " + e.getMessage());
+            err.println("Error: cannot reach the daemon at " + options.url() + " (--daemon): " + e.getMessage()
+                + (e.getCause() instanceof SSLException ? "; if its certificate is not signed by a CA this JVM"
+                    + " trusts, give that CA with " + DaemonOptions.CA_FILE + " FILE (PEM)" : ""));
             return SubmissionCli.EXIT_CLUSTER;
         }
     }
