@@ -12,6 +12,7 @@ import io.sparkk8s.submission.daemon.PemTrust;
 import io.sparkk8s.submission.daemon.SubmissionDaemonClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,8 @@ final class DaemonClientApplication {
     private static final Map<String, String> DEPENDENCY_OPTIONS = Map.of("spark.jars", "--jars", "spark.files",
         "--files", "spark.submit.pyFiles", "--py-files", "spark.archives", "--archives");
     private static final String CREDENTIALS_PREFIX = "spark.kubernetes.authenticate.submission.";
+    private static final int SUBMIT_ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final DaemonOptions options;
     private final PrintWriter out;
@@ -67,7 +71,7 @@ final class DaemonClientApplication {
         DaemonSubmissionRequest body = body(request);
         SubmissionDaemonClient client = client();
         return call(() -> {
-            DaemonSubmission submitted = await(client.submit(body, Optional.empty()));
+            DaemonSubmission submitted = submitWithRetries(client, body);
             String id = submitted.namespace() + ":" + submitted.driverPodName();
             err.println("Submitted application " + request.appName() + " (" + submitted.id() + ") as driver pod " + id
                 + " through the daemon at " + options.url());
@@ -82,6 +86,37 @@ final class DaemonClientApplication {
             err.println("Application " + request.appName() + " (" + id + ") finished: " + outcome);
             return last.state().equals("SUCCEEDED") ? SubmissionCli.EXIT_OK : SubmissionCli.EXIT_APP_FAILED;
         }, namespace(request.sparkConf()));
+    }
+
+    /**
+     * Submits under one Idempotency-Key, retrying what the daemon says may be retried (503: the API server
+     * or the daemon's queue is overloaded; 504: the runtime did not answer in time) and a connection that
+     * broke after the request may have been sent: the key makes the daemon answer a retry with the
+     * submission the first attempt made, so nothing is submitted twice.
+     */
+    private DaemonSubmission submitWithRetries(SubmissionDaemonClient client, DaemonSubmissionRequest body)
+        throws InterruptedException {
+        String key = "spark-k8s-cli-" + UUID.randomUUID();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return await(client.submit(body, Optional.of(key)));
+            } catch (DaemonClientException e) {
+                if (attempt >= SUBMIT_ATTEMPTS || e.status() != 503 && e.status() != 504) {
+                    throw e;
+                }
+                err.println("Warning: the daemon answered " + e.status() + " " + e.error() + " (" + e.detail()
+                    + "); retrying (" + (attempt + 1) + "/" + SUBMIT_ATTEMPTS + ")");
+            } catch (DaemonUnreachable e) {
+                if (attempt >= SUBMIT_ATTEMPTS || e.getCause() instanceof ConnectException
+                    || e.getCause() instanceof SSLException) {
+                    throw e;
+                }
+                err.println("Warning: the connection to the daemon broke (" + e.getMessage() + "); retrying ("
+                    + (attempt + 1) + "/" + SUBMIT_ATTEMPTS + ")");
+            }
+            err.flush();
+            Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
+        }
     }
 
     int kill(String target, SparkConf conf) throws InterruptedException {

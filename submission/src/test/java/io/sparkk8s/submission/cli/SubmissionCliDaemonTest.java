@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,8 @@ class SubmissionCliDaemonTest {
     Path tokenFile;
     String finalState = "SUCCEEDED";
     final List<String> requests = new CopyOnWriteArrayList<>();
+    final List<String> keys = new CopyOnWriteArrayList<>();
+    final AtomicInteger unavailable = new AtomicInteger();
     final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -77,7 +80,12 @@ class SubmissionCliDaemonTest {
         if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             send(exchange, 401, "{\"error\":\"unauthorized\",\"message\":\"unauthorized\"}");
         } else if (target.equals("POST /v1/submissions")) {
-            send(exchange, 201, submission("spark-1", "pi-1-driver", "SUBMITTED"));
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            if (unavailable.getAndDecrement() > 0) {
+                send(exchange, 503, "{\"error\":\"kubernetes_unavailable\",\"message\":\"try again\"}");
+            } else {
+                send(exchange, 201, submission("spark-1", "pi-1-driver", "SUBMITTED"));
+            }
         } else if (target.equals("GET /v1/submissions?&namespace=jobs")) {
             send(exchange, 200, "{\"items\":[" + submission("spark-2", "pi-2-driver", "RUNNING") + ","
                 + submission("spark-1", "pi-1-driver", "PENDING") + "," + submission("spark-3", "other-driver",
@@ -154,6 +162,25 @@ class SubmissionCliDaemonTest {
             .doesNotContainKeys("spark.master", "spark.submit.deployMode", "spark.jars", "spark.kubernetes.namespace",
                 "spark.kubernetes.authenticate.submission.oauthToken");
         assertThat(stderr()).contains("spark.kubernetes.authenticate.submission.oauthToken: ignored with --daemon");
+    }
+
+    @Test
+    void retriesWhatTheDaemonSaysMayBeRetriedUnderOneIdempotencyKey() {
+        unavailable.set(1);
+
+        int exit = cli(submit("--conf", "spark.kubernetes.submission.waitAppCompletion=false", "local:///opt/app.jar"));
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(stderr()).contains("the daemon answered 503 kubernetes_unavailable (try again); retrying (2/3)");
+        assertThat(keys).hasSize(2).doesNotContainNull().allMatch(k -> k.equals(keys.get(0)));
+        assertThat(stdout()).isEqualTo("jobs:pi-1-driver" + System.lineSeparator());
+
+        unavailable.set(3);
+        assertThat(cli(submit("--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "local:///opt/app.jar"))).isEqualTo(SubmissionCli.EXIT_CLUSTER);
+        assertThat(stderr())
+            .contains("Error: the daemon at " + url + "/ answered 503 kubernetes_unavailable: try again");
+        assertThat(keys).hasSize(5);
     }
 
     @Test
