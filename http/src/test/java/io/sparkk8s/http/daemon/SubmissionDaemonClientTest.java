@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkk8s.actors.api.SubmissionState;
-import io.sparkk8s.http.daemon.client.DaemonClientException;
-import io.sparkk8s.http.daemon.client.SubmissionDaemonClient;
+import io.sparkk8s.submission.daemon.DaemonClientException;
+import io.sparkk8s.submission.daemon.DaemonSubmission;
+import io.sparkk8s.submission.daemon.DaemonSubmissionRequest;
+import io.sparkk8s.submission.daemon.SubmissionDaemonClient;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The thin Java client against a real daemon on a loopback port. */
+/**
+ * The thin Java client (submission/'s {@link SubmissionDaemonClient}, which the CLI's {@code --daemon}
+ * uses) against a real daemon on a loopback port, and its wire records against the daemon's.
+ */
 class SubmissionDaemonClientTest {
 
     static ActorSystem<Void> system;
@@ -53,23 +60,23 @@ class SubmissionDaemonClientTest {
         server.close();
     }
 
-    static SubmissionBody pi(String memory) {
-        return new SubmissionBody("pi", "team-a", "org.apache.spark.examples.SparkPi", "local:///opt/app.jar",
+    static DaemonSubmissionRequest pi(String memory) {
+        return new DaemonSubmissionRequest("pi", "team-a", "org.apache.spark.examples.SparkPi", "local:///opt/app.jar",
             List.of("10"), null, null, null, null, memory, null, null, null, null,
             Map.of("spark.kubernetes.container.image", "apache/spark:3.5.3"));
     }
 
     @Test
     void submitsReadsListsWatchesAndKills() {
-        SubmissionView submitted = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
-        SubmissionView again = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
+        DaemonSubmission submitted = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
+        DaemonSubmission again = client.submit(pi("1g"), Optional.of("k-1")).toCompletableFuture().join();
 
         assertThat(again.id()).isEqualTo(submitted.id());
         assertThat(client.status(submitted.id()).toCompletableFuture().join().state()).isEqualTo("PENDING");
         assertThat(client.list(Optional.of("team-a"), List.of()).toCompletableFuture().join())
-            .extracting(SubmissionView::id).containsExactly(submitted.id());
+            .extracting(DaemonSubmission::id).containsExactly(submitted.id());
         List<String> seen = new ArrayList<>();
-        SubmissionView last = client.watch(submitted.id(), s -> seen.add(s.state())).toCompletableFuture().join();
+        DaemonSubmission last = client.watch(submitted.id(), s -> seen.add(s.state())).toCompletableFuture().join();
         assertThat(seen).containsExactly("PENDING", "RUNNING", "SUCCEEDED");
         assertThat(last.state()).isEqualTo("SUCCEEDED");
         assertThat(client.log(submitted.id(), 2).toCompletableFuture().join()).isEqualTo("line 1\nline 2\n");
@@ -98,5 +105,18 @@ class SubmissionDaemonClientTest {
         assertThatThrownBy(() -> SubmissionDaemonClient.create(server.base, "wrong").status("x")
             .toCompletableFuture().join()).cause()
             .isInstanceOfSatisfying(DaemonClientException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    @Test
+    void theClientsRecordsHaveTheFieldsOfTheDaemonsRecordsInTheSameOrder() {
+        assertThat(names(DaemonSubmissionRequest.class)).isEqualTo(names(SubmissionBody.class));
+        assertThat(names(DaemonSubmission.class)).isEqualTo(names(SubmissionView.class));
+        assertThat(Arrays.stream(DaemonSubmissionRequest.class.getRecordComponents()).map(RecordComponent::getType))
+            .containsExactlyElementsOf(Arrays.stream(SubmissionBody.class.getRecordComponents())
+                .map(RecordComponent::getType).toList());
+    }
+
+    private static List<String> names(Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
     }
 }

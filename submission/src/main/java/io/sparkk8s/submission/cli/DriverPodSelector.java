@@ -37,13 +37,22 @@ record DriverPodSelector(String option, String namespace, String podPattern) {
         return podPattern.contains("*");
     }
 
+    /** Whether a driver pod named {@code podName} (in {@link #namespace()}) is selected. */
+    boolean matches(String podName) {
+        return podName != null && (isGlob() ? globRegex().matcher(podName).matches() : podPattern.equals(podName));
+    }
+
+    private Pattern globRegex() {
+        return Pattern.compile(Pattern.quote(podPattern).replace("*", "\\E.*\\Q"));
+    }
+
     /** The driver pods selected, sorted by name. */
     List<Pod> select(KubernetesClient client) {
         if (!isGlob()) {
             Pod pod = client.pods().inNamespace(namespace).withName(podPattern).get();
             return pod == null ? List.of() : List.of(pod);
         }
-        Pattern regex = Pattern.compile(Pattern.quote(podPattern).replace("*", "\\E.*\\Q"));
+        Pattern regex = globRegex();
         return client.pods().inNamespace(namespace).withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list()
             .getItems().stream()
             .filter(p -> regex.matcher(p.getMetadata().getName()).matches())

@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
  * Entry point of {@code bin/spark-k8s submit|kill|status|version}. Results go to stdout, progress
  * and errors to stderr. {@code submit} takes spark-submit's command line as is (its options are
  * parsed by config/'s {@link SparkSubmitArguments}); {@code kill <id>} and {@code status <id>} are
- * shorthands for {@code submit --kill <id>} and {@code submit --status <id>}.
+ * shorthands for {@code submit --kill <id>} and {@code submit --status <id>}. With {@code --daemon URL}
+ * (and {@code --daemon-token-file}, {@code --daemon-ca-file}) all three go through a submission
+ * daemon's REST API instead of to the cluster, with the same ids, output and exit codes.
  */
 @Command(name = "spark-k8s",
     mixinStandardHelpOptions = true,
@@ -115,19 +117,38 @@ public final class SubmissionCli implements Callable<Integer> {
     /** Runs a spark-submit command line: parse, then submit, kill or report status. */
     static int runSparkSubmit(List<String> args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         try {
-            SparkSubmitCommand command = SparkSubmitArguments.parse(args, env);
+            DaemonOptions.Split split = DaemonOptions.split(args);
+            List<String> sparkSubmitArgs = split.args();
+            if (split.options().isPresent() && !sparkSubmitArgs.contains("--master")
+                && sparkSubmitArgs.stream().noneMatch(a -> a.startsWith("--master="))) {
+                // the daemon talks to its own cluster: a --master would be unused, so none is required
+                sparkSubmitArgs = new ArrayList<>(sparkSubmitArgs);
+                sparkSubmitArgs.addAll(0, List.of("--master", "k8s://" + split.options().get().url()));
+            }
+            SparkSubmitCommand command = SparkSubmitArguments.parse(sparkSubmitArgs, env);
             for (ConfigWarning warning : command.warnings()) {
                 err.println("Warning: " + warning);
             }
-            KubernetesClientApplication application = new KubernetesClientApplication(out, err, env);
             if (command instanceof SparkSubmitCommand.Help help) {
                 out.print(help.usage());
+                out.print(DaemonOptions.USAGE);
                 return EXIT_OK;
             }
             if (command instanceof SparkSubmitCommand.Version version) {
                 out.println(version.buildInfo().describe());
                 return EXIT_OK;
             }
+            if (split.options().isPresent()) {
+                DaemonClientApplication daemon = new DaemonClientApplication(split.options().get(), out, err);
+                if (command instanceof SparkSubmitCommand.Kill kill) {
+                    return daemon.kill(kill.target(), kill.conf());
+                }
+                if (command instanceof SparkSubmitCommand.Status status) {
+                    return daemon.status(status.target(), status.conf());
+                }
+                return daemon.submit((SparkSubmitCommand.Submit) command);
+            }
+            KubernetesClientApplication application = new KubernetesClientApplication(out, err, env);
             if (command instanceof SparkSubmitCommand.Kill kill) {
                 return application.kill(kill.target(), kill.master(), kill.conf());
             }

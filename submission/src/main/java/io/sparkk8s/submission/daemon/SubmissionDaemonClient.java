@@ -1,9 +1,8 @@
-package io.sparkk8s.http.daemon.client;
+package io.sparkk8s.submission.daemon;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkk8s.http.daemon.SubmissionBody;
-import io.sparkk8s.http.daemon.SubmissionView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,18 +23,22 @@ import java.util.stream.Stream;
 
 /**
  * A thin client of the submission daemon's REST API, shaped like the in-process {@code
- * SparkKubernetesSubmitter}: every call returns a {@link CompletionStage}; failures arrive as {@link
- * DaemonClientException} carrying the daemon's status, error code and field.
+ * SparkKubernetesSubmitter}: every call returns a {@link CompletionStage}; refusals arrive as {@link
+ * DaemonClientException} carrying the daemon's status, error code and field, and a daemon that cannot be
+ * reached as the JDK client's {@link IOException} (both wrapped in a {@code CompletionException} by
+ * {@code join()}). Thread-safe; one instance can serve any number of concurrent calls over its
+ * connection pool.
  *
  * <pre>{@code
  * SubmissionDaemonClient daemon = SubmissionDaemonClient.create(URI.create("http://daemon:10001"), token);
- * SubmissionView s = daemon.submit(body, Optional.of("nightly-2026-11-25")).toCompletableFuture().join();
+ * DaemonSubmission s = daemon.submit(request, Optional.of("nightly-2026-11-25")).toCompletableFuture().join();
  * daemon.watch(s.id(), status -> System.out.println(status.state()));
  * }</pre>
  */
 public final class SubmissionDaemonClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final URI base;
     private final String token;
@@ -43,16 +46,21 @@ public final class SubmissionDaemonClient {
     private final Duration timeout;
 
     private SubmissionDaemonClient(URI base, String token, HttpClient http, Duration timeout) {
-        this.base = Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(base, "base");
+        // API paths resolve relative to the base, so a daemon behind a path prefix works too
+        this.base = base.getRawPath() == null || base.getRawPath().endsWith("/") ? base
+            : URI.create(base + "/");
         this.token = Objects.requireNonNull(token, "token");
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** A client of the daemon at {@code base} (e.g. {@code https://daemon:10001}) presenting {@code token}. */
+    /**
+     * A client of the daemon at {@code base} (e.g. {@code https://daemon:10001}, or with a path prefix the
+     * daemon is served under) presenting {@code token}.
+     */
     public static SubmissionDaemonClient create(URI base, String token) {
-        return create(base, token, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-            Duration.ofMinutes(2));
+        return create(base, token, defaultHttpClient().build(), Duration.ofMinutes(2));
     }
 
     /**
@@ -64,44 +72,59 @@ public final class SubmissionDaemonClient {
     }
 
     /**
-     * Submits {@code body}. With an idempotency key, a retry returns the submission the first call made.
+     * The HTTP client settings {@link #create(URI, String)} uses, to add TLS trust or a proxy to:
+     * HTTP/1.1 (the daemon speaks nothing else, and asking for HTTP/2 over plain HTTP makes the JDK add
+     * an upgrade attempt to every new connection) and a 10 s connect timeout.
      */
-    public CompletionStage<SubmissionView> submit(SubmissionBody body, Optional<String> idempotencyKey) {
-        HttpRequest.Builder request = request("/v1/submissions").header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(write(body)));
-        idempotencyKey.ifPresent(k -> request.header("Idempotency-Key", k));
-        return call(request.build(), SubmissionView.class);
+    public static HttpClient.Builder defaultHttpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+    }
+
+    /** The daemon's base URI. */
+    public URI base() {
+        return base;
+    }
+
+    /**
+     * Submits {@code request}. With an idempotency key, a retry returns the submission the first call made.
+     */
+    public CompletionStage<DaemonSubmission> submit(DaemonSubmissionRequest request,
+        Optional<String> idempotencyKey) {
+        HttpRequest.Builder post = request("v1/submissions").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)));
+        idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
+        return call(post.build(), DaemonSubmission.class);
     }
 
     /** The current status of submission {@code id}. */
-    public CompletionStage<SubmissionView> status(String id) {
-        return call(request("/v1/submissions/" + encode(id)).GET().build(), SubmissionView.class);
+    public CompletionStage<DaemonSubmission> status(String id) {
+        return call(request("v1/submissions/" + encode(id)).GET().build(), DaemonSubmission.class);
     }
 
     /** Kills submission {@code id}; completes with its status after the kill. */
-    public CompletionStage<SubmissionView> kill(String id) {
-        return call(request("/v1/submissions/" + encode(id)).DELETE().build(), SubmissionView.class);
+    public CompletionStage<DaemonSubmission> kill(String id) {
+        return call(request("v1/submissions/" + encode(id)).DELETE().build(), DaemonSubmission.class);
     }
 
     /**
      * Every submission in {@code namespace} (all of the token's when empty) in one of {@code states}
      * (any when empty), oldest first, following the pages (of the daemon's default page size).
      */
-    public CompletionStage<List<SubmissionView>> list(Optional<String> namespace, List<String> states) {
+    public CompletionStage<List<DaemonSubmission>> list(Optional<String> namespace, List<String> states) {
         return listFrom(namespace, states, Optional.empty(), new ArrayList<>());
     }
 
-    private CompletionStage<List<SubmissionView>> listFrom(Optional<String> namespace, List<String> states,
-        Optional<String> pageToken, List<SubmissionView> acc) {
-        StringBuilder query = new StringBuilder("/v1/submissions?");
+    private CompletionStage<List<DaemonSubmission>> listFrom(Optional<String> namespace, List<String> states,
+        Optional<String> pageToken, List<DaemonSubmission> acc) {
+        StringBuilder query = new StringBuilder("v1/submissions?");
         namespace.ifPresent(ns -> query.append("&namespace=").append(encode(ns)));
         states.forEach(s -> query.append("&state=").append(encode(s)));
         pageToken.ifPresent(t -> query.append("&pageToken=").append(encode(t)));
         return call(request(query.toString()).GET().build(), JsonNode.class).thenCompose(page -> {
-            for (JsonNode item : page.get("items")) {
-                acc.add(JSON.convertValue(item, SubmissionView.class));
+            for (JsonNode item : page.path("items")) {
+                acc.add(JSON.convertValue(item, DaemonSubmission.class));
             }
-            return page.has("nextPageToken")
+            return page.hasNonNull("nextPageToken")
                 ? listFrom(namespace, states, Optional.of(page.get("nextPageToken").asText()), acc)
                 : CompletableFuture.completedFuture(acc);
         });
@@ -109,7 +132,7 @@ public final class SubmissionDaemonClient {
 
     /** The last {@code tail} lines of the driver's log. */
     public CompletionStage<String> log(String id, int tail) {
-        return http.sendAsync(request("/v1/submissions/" + encode(id) + "/log?tail=" + tail).GET().build(),
+        return http.sendAsync(request("v1/submissions/" + encode(id) + "/log?tail=" + tail).GET().build(),
             HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
                 if (r.statusCode() != 200) {
                     throw failure(r.statusCode(), r.body());
@@ -122,8 +145,8 @@ public final class SubmissionDaemonClient {
      * Follows submission {@code id}: {@code onStatus} gets the current status and every change; the
      * stage completes with the terminal status (or the last one seen if the stream ends early).
      */
-    public CompletionStage<SubmissionView> watch(String id, Consumer<SubmissionView> onStatus) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/submissions/" + encode(id) + "/events"))
+    public CompletionStage<DaemonSubmission> watch(String id, Consumer<DaemonSubmission> onStatus) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("v1/submissions/" + encode(id) + "/events"))
             .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApplyAsync(r -> {
             if (r.statusCode() != 200) {
@@ -133,11 +156,12 @@ public final class SubmissionDaemonClient {
                 }
                 throw failure(r.statusCode(), body);
             }
-            SubmissionView last = null;
+            DaemonSubmission last = null;
             try (Stream<String> lines = r.body()) {
                 for (String line : (Iterable<String>) lines::iterator) {
-                    if (line.startsWith("data: ")) {
-                        last = read(line.substring(6).getBytes(StandardCharsets.UTF_8), SubmissionView.class);
+                    if (line.startsWith("data:")) {
+                        last = read(line.substring(5).strip().getBytes(StandardCharsets.UTF_8),
+                            DaemonSubmission.class);
                         onStatus.accept(last);
                     }
                 }
@@ -165,11 +189,15 @@ public final class SubmissionDaemonClient {
     private static DaemonClientException failure(int status, String body) {
         try {
             JsonNode error = JSON.readTree(body);
-            return new DaemonClientException(status, error.path("error").asText("unknown"),
-                error.hasNonNull("field") ? error.get("field").asText() : null, error.path("message").asText(body));
+            if (error != null && error.isObject()) {
+                return new DaemonClientException(status, error.path("error").asText("unknown"),
+                    error.hasNonNull("field") ? error.get("field").asText() : null,
+                    error.path("message").asText(body));
+            }
         } catch (IOException e) {
-            return new DaemonClientException(status, "unknown", null, body);
+            // not JSON: a proxy's or a server's plain answer; reported as is below
         }
+        return new DaemonClientException(status, "unknown", null, body.isBlank() ? "(no body)" : body.strip());
     }
 
     private static <T> T read(byte[] body, Class<T> type) {

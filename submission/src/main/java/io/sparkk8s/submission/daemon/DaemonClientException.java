@@ -1,4 +1,4 @@
-package io.sparkk8s.http.daemon.client;
+package io.sparkk8s.submission.daemon;
 
 import java.util.Optional;
 
@@ -13,6 +13,7 @@ public class DaemonClientException extends RuntimeException {
     private final int status;
     private final String error;
     private final String field;
+    private final String detail;
 
     /**
      * @param status the HTTP status
@@ -26,6 +27,7 @@ public class DaemonClientException extends RuntimeException {
         this.status = status;
         this.error = error;
         this.field = field;
+        this.detail = message;
     }
 
     /** The HTTP status. */
@@ -36,6 +38,11 @@ public class DaemonClientException extends RuntimeException {
     /** The daemon's error code. */
     public String error() {
         return error;
+    }
+
+    /** The daemon's message alone (without the status, code and field {@link #getMessage()} adds). */
+    public String detail() {
+        return detail;
     }
 
     /** The JSON field, header or parameter at fault, if named. */
