@@ -24,6 +24,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -132,9 +133,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
             return CompletableFuture.failedFuture(new SubmissionRejectedException("the submitter is closed"));
         }
         String id = submissionId;
-        CompletionStage<SubmissionSupervisor.SubmitReply> reply = AskPattern.ask(supervisor,
-            replyTo -> new SubmissionSupervisor.Submit(id, request, replyTo), settings.submitTimeout(),
-            system.scheduler());
+        CompletionStage<SubmissionSupervisor.SubmitReply> reply = ask(
+            replyTo -> new SubmissionSupervisor.Submit(id, request, replyTo), settings.submitTimeout());
         return reply.thenCompose(r -> r instanceof SubmissionSupervisor.Created created
             ? CompletableFuture.completedFuture(created.handle())
             : CompletableFuture.failedFuture(((SubmissionSupervisor.SubmitFailed) r).error()));
@@ -180,9 +180,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      * and followed from then on if its driver pod is found.
      */
     public CompletionStage<SubmissionStatus> status(String submissionId) {
-        CompletionStage<Optional<SubmissionStatus>> reply = AskPattern.ask(supervisor,
-            replyTo -> new SubmissionSupervisor.GetStatus(submissionId, replyTo), settings.askTimeout(),
-            system.scheduler());
+        CompletionStage<Optional<SubmissionStatus>> reply = ask(
+            replyTo -> new SubmissionSupervisor.GetStatus(submissionId, replyTo), settings.askTimeout());
         return reply.thenCompose(s -> s.map(CompletableFuture::completedFuture)
             .orElseGet(() -> CompletableFuture.failedFuture(new UnknownSubmissionException(submissionId))));
     }
@@ -194,9 +193,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      * earlier submitter too (see {@link #status}).
      */
     public CompletionStage<SubmissionStatus> kill(String submissionId) {
-        CompletionStage<SubmissionSupervisor.KillReply> reply = AskPattern.ask(supervisor,
-            replyTo -> new SubmissionSupervisor.Kill(submissionId, replyTo), settings.askTimeout(),
-            system.scheduler());
+        CompletionStage<SubmissionSupervisor.KillReply> reply = ask(
+            replyTo -> new SubmissionSupervisor.Kill(submissionId, replyTo), settings.askTimeout());
         return reply.thenCompose(r -> r instanceof SubmissionSupervisor.KillAccepted accepted
             ? CompletableFuture.completedFuture(accepted.status())
             : CompletableFuture.failedFuture(((SubmissionSupervisor.KillRefused) r).error()));
@@ -208,8 +206,27 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      * that recovery), and the ones looked up by id since.
      */
     public CompletionStage<List<SubmissionStatus>> list(SubmissionFilter filter) {
-        return AskPattern.ask(supervisor, replyTo -> new SubmissionSupervisor.ListSubmissions(filter, replyTo),
-            settings.askTimeout(), system.scheduler());
+        return ask(replyTo -> new SubmissionSupervisor.ListSubmissions(filter, replyTo), settings.askTimeout());
+    }
+
+    /**
+     * Asks the supervisor; the answer completes a plain {@link CompletableFuture} on the actor system's
+     * dispatcher. The stage {@link AskPattern#ask} returns runs every dependent stage asynchronously on the
+     * JDK's default executor, which starts a thread per task when the common pool has fewer than two threads
+     * (any machine with two cores): a thread per call for this API's callers.
+     */
+    private <T> CompletionStage<T> ask(Function<ActorRef<T>, SubmissionSupervisor.Command> message,
+        Duration timeout) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        AskPattern.ask(supervisor, message::apply, timeout, system.scheduler()).whenCompleteAsync(
+            (value, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    answer.complete(value);
+                }
+            }, system.executionContext());
+        return answer;
     }
 
     /**

@@ -63,6 +63,25 @@ class SparkKubernetesSubmitterTest {
     }
 
     @Test
+    void callersStagesRunOnTheActorSystemsDispatcherNotOnAThreadStartedPerCall() throws Exception {
+        SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of())));
+        String dispatcherThreads = TEST_KIT.system().name() + "-pekko.actor.default-dispatcher-";
+
+        // The stage Pekko's ask returns would run these on the JDK's default async executor: the common
+        // pool, or a new thread per stage on a machine with two cores.
+        List<String> threads = List.of(
+            await(submitter.status(handle.submissionId()).thenApply(s -> Thread.currentThread().getName())),
+            await(submitter.list(SubmissionFilter.all()).thenApply(l -> Thread.currentThread().getName())),
+            await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of()))
+                .thenApply(h -> Thread.currentThread().getName())));
+
+        // (A stage attached after its future completed runs on the caller's thread: also fine.)
+        String caller = Thread.currentThread().getName();
+        assertThat(threads).allSatisfy(name -> assertThat(name.startsWith(dispatcherThreads) || name.equals(caller))
+            .as("stage ran on thread %s", name).isTrue());
+    }
+
+    @Test
     void watchStreamsEveryStateUpToTheTerminalOneAndCompletes() throws Exception {
         SubmissionHandle handle = await(submitter.submit(SubmissionSupervisorTest.request("pi", Map.of())));
         CompletableFuture<List<SubmissionStatus>> watched = submitter.watch(handle.submissionId())
