@@ -126,6 +126,12 @@ class MultipartStagingTlsTest {
         HttpResponse<String> r = post(jars);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String prefix = "spark.ssl.kubernetes.resourceStagingServer.internal.";
+        assertThat(server.backend.staged.get(JSON.readTree(r.body()).get("id").asText()).trust().submissionConf())
+            .containsEntry(prefix + "trustStore", keyStore.toString())
+            .containsEntry(prefix + "trustStoreType", "PKCS12")
+            .containsEntry(prefix + "trustStorePasswordFile", passwordFile.toString())
+            .doesNotContainKey(prefix + "clientCertPem");
     }
 
     @Test
