@@ -9,6 +9,7 @@ import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.actors.api.UnknownSubmissionException;
 import io.sparkk8s.actors.api.DriverPodObservation;
+import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest;
 import io.sparkk8s.submission.steps.BaseDriverPodStep;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
@@ -84,10 +85,26 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     public CompletionStage<Submitted> submit(SubmissionRequest request, Optional<String> idempotencyKey,
         Staged staged) {
         return submit(request, idempotencyKey, r -> submitter.submit(new SubmissionRequest(r.master(), r.mainClass(),
-            r.appName(), r.primaryResource(), r.appArgs(), r.sparkConf()
-                .with(STAGING_URI_KEY, staged.stagingServerUri())
-                .with(STAGING_INTERNAL_URI_KEY, staged.stagingServerUri()), r.proxyUser(), r.verbose()),
-            staged.submissionId(), staged.stager()));
+            r.appName(), r.primaryResource(), r.appArgs(), withStaging(r.sparkConf(), staged), r.proxyUser(),
+            r.verbose()), staged.submissionId(), staged.stager()));
+    }
+
+    /**
+     * The daemon's staging server and, when the daemon has its own trust for it, that trust in place of any
+     * the request gave: the bundles are on the daemon's server, which the daemon knows how to verify.
+     */
+    static SparkConf withStaging(SparkConf conf, Staged staged) {
+        SparkConf result = conf;
+        if (!staged.trust().isDefault()) {
+            for (String key : conf.asMap().keySet()) {
+                if (StagingClientTrust.isTrustKey(key)) {
+                    result = result.without(key);
+                }
+            }
+            result = result.withAll(staged.trust().submissionConf());
+        }
+        return result.with(STAGING_URI_KEY, staged.stagingServerUri())
+            .with(STAGING_INTERNAL_URI_KEY, staged.stagingServerUri());
     }
 
     @Override
@@ -228,7 +245,11 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     @Override
     public CompletionStage<SubmissionStatus> kill(SubmissionStatus current) {
         if (current.state().isTerminal()) {
-            return CompletableFuture.completedFuture(current);
+            // As the CLI's direct kill: the finished driver pod is deleted too (it holds the log and the
+            // outcome until then); the answer keeps the outcome it had.
+            return blockingCall(() -> client.pods().inNamespace(current.namespace())
+                .withName(current.driverPodName()).delete())
+                .thenApply(deleted -> current);
         }
         return submitter.kill(current.submissionId()).exceptionallyCompose(e -> {
             if (!(unwrap(e) instanceof UnknownSubmissionException)) {

@@ -8,6 +8,7 @@ import io.sparkk8s.staging.client.StagingServerException;
 import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.steps.DependencyPaths;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
+import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.Multipart;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -91,6 +95,31 @@ final class MultipartSubmissions {
         }
     }
 
+    /**
+     * The staging server could not be reached or verified, or failed a bundle: 502, nothing created.
+     * The message names the server and, for a TLS failure, the daemon's trust settings.
+     */
+    static final class StagingServerFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StagingServerFailed(String part, URI server, Throwable cause) {
+            super(message(part, server, cause), cause);
+        }
+
+        private static String message(String part, URI server, Throwable cause) {
+            String prefix = "the " + part + " part could not be staged on the resource staging server " + server
+                + " (" + UploadSettings.PATH + ".staging-server-uri): ";
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof SSLException) {
+                    return prefix + "TLS failed (" + t.getMessage() + "); the daemon trusts the JVM's default"
+                        + " certificates and those of " + StagingClientTrust.PATH + ".trust-store or "
+                        + StagingClientTrust.PATH + ".trust-cert-pem; nothing was submitted";
+                }
+            }
+            return prefix + cause.getMessage() + "; nothing was submitted";
+        }
+    }
+
     /** What the caller may do, and how to read the submission part. */
     record Caller(Function<String, Boolean> mayUse, Function<ByteString, SubmissionBody> parser) {
     }
@@ -135,7 +164,7 @@ final class MultipartSubmissions {
                 }
                 String uri = settings.internalUri();
                 return backend.submit(received.request, idempotencyKey, new SubmissionBackend.Staged(
-                        received.submissionId, uploads, uri))
+                        received.submissionId, uploads, uri, settings.trust()))
                     .handle((submitted, e) -> e == null ? CompletableFuture.completedFuture(submitted)
                         : discard(received, requestId, unwrap(e)))
                     .thenCompose(outcome -> outcome)
@@ -190,6 +219,15 @@ final class MultipartSubmissions {
                         LOG.info("request {}: staged the {} part as bundle {} for submission {}", requestId, name,
                             bundle.resourceId(), received.submissionId);
                         return Done.getInstance();
+                    })
+                    .exceptionally(e -> {
+                        Throwable cause = unwrap(e);
+                        if (cause instanceof PartTooLarge || refusedForSize(cause) || received.tooLarge != null
+                            || cause instanceof EntityStreamException || cause instanceof EntityStreamSizeException) {
+                            // the request's side failed, not the staging server
+                            throw new CompletionException(cause);
+                        }
+                        throw new StagingServerFailed(name, settings.stagingServer().orElseThrow(), cause);
                     });
             default:
                 throw problem(name.isEmpty() ? "body" : name, "unknown part '" + name + "'; " + PARTS);

@@ -116,13 +116,20 @@ public interface SubmissionBackend {
      * @param submissionId the id the bundles' owner labels name; the submission is made under it
      * @param stager hands the staged bundles to the dependency step ({@link StagedUploads})
      * @param stagingServerUri where the init-container downloads the bundles from
+     * @param trust the certificates the init-container trusts the staging server with
      */
-    record Staged(String submissionId, ResourceStager stager, String stagingServerUri) {
+    record Staged(String submissionId, ResourceStager stager, String stagingServerUri, StagingClientTrust trust) {
         /** Rejects missing parts. */
         public Staged {
             Objects.requireNonNull(submissionId, "submissionId");
             Objects.requireNonNull(stager, "stager");
             Objects.requireNonNull(stagingServerUri, "stagingServerUri");
+            Objects.requireNonNull(trust, "trust");
+        }
+
+        /** Staged for a server the JVM's default trust verifies. */
+        public Staged(String submissionId, ResourceStager stager, String stagingServerUri) {
+            this(submissionId, stager, stagingServerUri, StagingClientTrust.DEFAULT);
         }
     }
 

@@ -122,8 +122,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         Supplier<BearerTokens> tokens, DaemonMetrics metrics, DaemonSettings settings,
         Optional<UploadSettings> uploads, Materializer materializer) {
         this.uploads = uploads.filter(u -> u.stagingServer().isPresent()).map(u -> new MultipartSubmissions(backend,
-            translator, new ResourceStagingClient(materializer.system(), u.stagingServer().get(), Optional.empty()),
-            u, settings.maxRequestSize(), materializer));
+            translator, new ResourceStagingClient(materializer.system(), u.stagingServer().get(),
+                u.trust().sslContext()), u, settings.maxRequestSize(), materializer));
         this.uploadTimeout = uploads.map(UploadSettings::requestTimeout).orElse(settings.requestTimeout());
         this.backend = backend;
         this.translator = translator;
@@ -343,6 +343,11 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
             metrics.submission("too_large", System.nanoTime() - started);
             return error(StatusCodes.CONTENT_TOO_LARGE, "too_large", cause.getMessage()
                 + "; nothing was staged or submitted", null);
+        }
+        if (cause instanceof MultipartSubmissions.StagingServerFailed staging) {
+            LOG.warn("request {}: {}", requestId, staging.getMessage(), staging.getCause());
+            metrics.submission("error", System.nanoTime() - started);
+            return error(StatusCodes.BAD_GATEWAY, "staging_server_error", staging.getMessage(), null);
         }
         if (cause instanceof EntityStreamSizeException) {
             metrics.submission("too_large", System.nanoTime() - started);

@@ -13,12 +13,19 @@ import java.util.Optional;
  * @param internalUri where the init-container downloads them from
  * @param maxBundleSize largest {@code jars} or {@code files} part in bytes
  * @param requestTimeout request timeout of a multipart POST
+ * @param trust the certificates the daemon trusts for an https staging server, handed to the submissions too
  */
 public record UploadSettings(Optional<URI> stagingServer, String internalUri, long maxBundleSize,
-    Duration requestTimeout) {
+    Duration requestTimeout, StagingClientTrust trust) {
 
     /** Where the settings live in the configuration. */
     public static final String PATH = DaemonSettings.PATH + ".uploads";
+
+    /** Settings with the JVM's default trust. */
+    public UploadSettings(Optional<URI> stagingServer, String internalUri, long maxBundleSize,
+        Duration requestTimeout) {
+        this(stagingServer, internalUri, maxBundleSize, requestTimeout, StagingClientTrust.DEFAULT);
+    }
 
     /** The settings of {@code root}, with the defaults of {@code reference.conf} below it. */
     public static UploadSettings fromConfig(Config root) {
@@ -39,6 +46,6 @@ public record UploadSettings(Optional<URI> stagingServer, String internalUri, lo
             throw new IllegalArgumentException(PATH + ".max-bundle-size: " + max + " must be positive");
         }
         return new UploadSettings(staging, internal.isEmpty() ? uri : internal, max,
-            c.getDuration("request-timeout"));
+            c.getDuration("request-timeout"), StagingClientTrust.fromConfig(c.getConfig("tls")));
     }
 }

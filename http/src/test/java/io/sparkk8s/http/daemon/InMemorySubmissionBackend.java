@@ -30,6 +30,8 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
     final Map<String, String> created = new ConcurrentHashMap<>();
     final Map<String, String> digests = new ConcurrentHashMap<>();
     final Map<String, List<SubmittedResourceIdAndSecret>> stagedBundles = new ConcurrentHashMap<>();
+    /** What each staged submission was handed besides its bundles (staging URI, trust), by id. */
+    final Map<String, Staged> staged = new ConcurrentHashMap<>();
     final AtomicInteger submits = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
     volatile Throwable failNextSubmit;
@@ -66,6 +68,7 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
         }
         return submit(request, key, staged.submissionId()).thenApply(s -> {
             stagedBundles.put(s.status().submissionId(), handed);
+            this.staged.put(s.status().submissionId(), staged);
             return s;
         });
     }

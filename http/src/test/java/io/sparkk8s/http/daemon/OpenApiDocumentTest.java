@@ -137,6 +137,16 @@ class OpenApiDocumentTest {
         assertThat(responses.has("415")).isTrue();
         assertThat(responses.at("/422/description").asText()).contains("idempotency_key_reused");
         assertThat(responses.at("/201/description").asText()).contains("PENDING");
+        assertThat(responses.at("/502/description").asText()).contains("staging_server_error")
+            .contains("kubernetes_api_error");
+    }
+
+    @Test
+    void theKillOfAFinishedSubmissionIsDocumentedAsDeletingItsPod() throws Exception {
+        JsonNode kill = document().at("/paths/~1v1~1submissions~1{id}/delete");
+
+        assertThat(kill.at("/description").asText()).contains("whatever its phase").contains("SUCCEEDED");
+        assertThat(kill.at("/responses/200/description").asText()).contains("deleted all the same");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -33,6 +34,7 @@ import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
 import io.sparkk8s.staging.client.ResourceStagingClient;
+import io.sparkk8s.staging.tls.StagingTls;
 import io.sparkk8s.submission.cli.SubmissionCli;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -338,6 +340,131 @@ class SubmissionDaemonIT {
         } finally {
             staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void killingAFinishedSubmissionDeletesItsDriverPodAsTheCliDoes(KubernetesTestContext ctx) throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica daemon = Replica.start(ctx, asDaemon)) {
+            JsonNode created = JSON.readTree(daemon.send("POST", "/v1/submissions", TOKEN, body(ctx, "done-pi"))
+                .body());
+            String id = created.get("id").asText();
+            String podName = created.get("driverPodName").asText();
+            // No kubelet here: the driver's end is written into the pod's status, as a kubelet would.
+            ctx.client().pods().inNamespace(ctx.namespace()).withName(podName).editStatus(p -> {
+                p.getStatus().setPhase("Succeeded");
+                return p;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(daemon.send("GET", "/v1/submissions/"
+                + id, TOKEN, null).body()).get("state").asText().equals("SUCCEEDED"));
+
+            HttpResponse<String> killed = daemon.send("DELETE", "/v1/submissions/" + id, TOKEN, null);
+
+            assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+            assertThat(JSON.readTree(killed.body()).get("state").asText()).isEqualTo("SUCCEEDED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ctx.client().pods().inNamespace(ctx.namespace())
+                .withName(podName).get() == null);
+        }
+    }
+
+    @Test
+    void aMultipartSubmissionToAnHttpsStagingServerNeedsTheDaemonsTrustAndHandsItToTheInitContainer(
+        KubernetesTestContext ctx, @TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("staging.p12");
+        String password = "changeit-staging";
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair", "-alias", "staging", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+            "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
+            keyStore.toString(), "-storepass", password, "-keypass", password).redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as(output).isTrue();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, password.toCharArray());
+        }
+        Path certPem = Files.writeString(dir.resolve("staging.crt.pem"), "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(
+                store.getCertificate("staging").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        ResourceStagingServer staging = ResourceStagingServer.start(SYSTEM, new StagingServerSettings("127.0.0.1", 0,
+                Files.createDirectories(dir.resolve("store")), 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), null,
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Optional.of(StagingTls.serverFromKeyStore(keyStore,
+                    password.toCharArray(), "PKCS12"))))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        URI stagingUri = URI.create("https://localhost:" + staging.binding().localAddress().getPort());
+        byte[] jars = tar("etl.jar", new byte[] {'P', 'K', 3, 4, 42}, "dep.jar", new byte[] {'P', 'K', 3, 4, 7});
+        UploadSettings trusting = UploadSettings.fromConfig(ConfigFactory.parseString(
+            "spark-k8s.daemon.uploads { staging-server-uri = \"" + stagingUri + "\", tls.trust-cert-pem = \""
+                + certPem + "\" }"));
+        UploadSettings untrusting = new UploadSettings(Optional.of(stagingUri), stagingUri.toString(), 1024 * 1024,
+            Duration.ofMinutes(5));
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx);
+            Replica daemon = Replica.start(ctx, asDaemon, Optional.of(trusting));
+            Replica blind = Replica.start(ctx, asDaemon, Optional.of(untrusting))) {
+            HttpResponse<String> refused = postMultipart(blind, ctx, "blind-etl", jars);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+            assertThat(JSON.readTree(refused.body()).get("message").asText()).contains(stagingUri.toString())
+                .contains("TLS").contains("spark-k8s.daemon.uploads.tls.trust-cert-pem");
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
+                .getItems()).isEmpty();
+
+            HttpResponse<String> created = postMultipart(daemon, ctx, "tls-etl", jars);
+
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = JSON.readTree(created.body()).get("id").asText();
+            Properties init = initProperties(ctx, id);
+            String prefix = "spark.ssl.kubernetes.resourceStagingServer.";
+            assertThat(init.getProperty(prefix + "enabled")).isEqualTo("true");
+            String certLocation = init.getProperty(prefix + "clientCertPem");
+            assertThat(certLocation).as("init properties: %s", init).isNotBlank();
+            String certKey = certLocation.substring(certLocation.lastIndexOf('/') + 1);
+            Secret secret = ctx.client().secrets().inNamespace(ctx.namespace()).withLabel("spark-app-selector", id)
+                .list().getItems().stream().filter(x -> x.getData() != null && x.getData().containsKey(certKey))
+                .findFirst().orElseThrow();
+            assertThat(Base64.getDecoder().decode(secret.getData().get(certKey)))
+                .isEqualTo(Files.readAllBytes(certPem));
+            String secretLocation = init.getProperty("spark.kubernetes.initcontainer.downloadJarsSecretLocation");
+            String bundleSecret = new String(Base64.getDecoder().decode(secret.getData().get(
+                secretLocation.substring(secretLocation.lastIndexOf('/') + 1))), StandardCharsets.UTF_8);
+            // What the init-container does with that Secret: trust the server by the mounted PEM, download.
+            String bundleId = init.getProperty("spark.kubernetes.initcontainer.downloadJarsResourceIdentifier");
+            byte[] downloaded = new ResourceStagingClient(SYSTEM, stagingUri, Optional.of(StagingTls.clientFromPem(
+                    certPem))).download(bundleId, bundleSecret,
+                    Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS).toArray();
+            assertThat(downloaded).isEqualTo(jars);
+        } finally {
+            staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> postMultipart(Replica daemon, KubernetesTestContext ctx, String name,
+        byte[] jars) throws Exception {
+        String submission = "{\"name\":\"" + name + "\",\"namespace\":\"" + ctx.namespace() + "\",\"mainClass\":"
+            + "\"com.example.Etl\",\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"conf\":{"
+            + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\","
+            + "\"spark.kubernetes.initContainer.image\":\"spark-k8s-init:it\"}}";
+        String boundary = "it-boundary-9c1e";
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
+            + "Content-Type: application/json\r\n\r\n" + submission + "\r\n--" + boundary + "\r\n"
+            + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
+            + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(jars);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Properties initProperties(KubernetesTestContext ctx, String id) throws Exception {
+        Properties init = new Properties();
+        ConfigMap initConfig = ctx.client().configMaps().inNamespace(ctx.namespace())
+            .withLabel("spark-app-selector", id).list().getItems().stream()
+            .filter(c -> c.getData() != null && c.getData().containsKey("spark-init.properties")).findFirst()
+            .orElseThrow();
+        init.load(new java.io.StringReader(initConfig.getData().get("spark-init.properties")));
+        return init;
     }
 
     private static byte[] tar(String name1, byte[] data1, String name2, byte[] data2) throws Exception {
