@@ -83,8 +83,10 @@ class OwnerCleanupServerTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> server.store().find(id).toCompletableFuture().get()
             .isEmpty());
-        assertThat(server.ownerCleanup().orElseThrow().metrics().snapshot().deletions())
-            .containsEntry(io.sparkk8s.actors.cleanup.DeletionReason.UNUSED_EXPIRED, 1L);
+        // The cleaner counts the deletion when the store's delete has completed: just after find() sees it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.ownerCleanup().orElseThrow()
+            .metrics().snapshot().deletions()).containsEntry(io.sparkk8s.actors.cleanup.DeletionReason.UNUSED_EXPIRED,
+                1L));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get("/metrics").body())
             .contains("staging_bundle_deletions_total{reason=\"unused_expired\"} 1\n")
             .contains("staging_bundle_deletions_total{reason=\"owner_deleted\"} 0\n")
