@@ -189,8 +189,10 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
     /**
      * Kills a submission: deletes its driver pod (Kubernetes deletes the rest with it), or, if the pod
      * does not exist yet, ends the submission before it is created. Completes with the status after
-     * the kill ({@link SubmissionState#KILLED} once the pod is deleted). Works for the submissions of an
-     * earlier submitter too (see {@link #status}).
+     * the kill ({@link SubmissionState#KILLED} once the pod is deleted). The driver pod of a finished
+     * submission is deleted too, as {@code spark-submit --kill} does, and the answer keeps the outcome it had
+     * ({@link SubmissionState#SUCCEEDED}, {@link SubmissionState#FAILED}, ...). Works for the submissions of
+     * an earlier submitter too (see {@link #status}).
      */
     public CompletionStage<SubmissionStatus> kill(String submissionId) {
         CompletionStage<SubmissionSupervisor.KillReply> reply = ask(

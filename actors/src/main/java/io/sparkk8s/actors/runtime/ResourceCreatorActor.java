@@ -1,5 +1,7 @@
 package io.sparkk8s.actors.runtime;
 
+import static io.sparkk8s.actors.runtime.CompletionFailures.unwrap;
+
 import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.submission.KubernetesDriverSpec;
 import io.sparkk8s.submission.KubernetesResourceCreator.CreatedResources;
@@ -158,10 +160,5 @@ public final class ResourceCreatorActor {
                 });
             return Behaviors.same();
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause() : error;
     }
 }

@@ -1,5 +1,7 @@
 package io.sparkk8s.actors.runtime;
 
+import static io.sparkk8s.actors.runtime.CompletionFailures.unwrap;
+
 import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.actors.api.SubmissionException;
 import io.sparkk8s.actors.api.SubmissionHandle;
@@ -299,10 +301,5 @@ public final class SubmissionActor {
             }
             return Behaviors.same();
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause() : error;
     }
 }

@@ -1,5 +1,7 @@
 package io.sparkk8s.actors.runtime;
 
+import static io.sparkk8s.actors.runtime.CompletionFailures.unwrap;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.actors.api.ApiError;
@@ -126,6 +128,11 @@ public final class SubmissionSupervisor {
 
     /** The driver pods of the recover-namespaces, listed at start. */
     private record Recovered(List<Pod> pods, Throwable error) implements Command {
+    }
+
+    /** The driver pod of a finished submission was deleted on a kill (or could not be: {@code error}). */
+    private record FinishedPodDeleted(String submissionId, SubmissionStatus status, Throwable error,
+        ActorRef<KillReply> replyTo) implements Command {
     }
 
     /** The driver pods found for an id this runtime did not know; {@code original} is answered then. */
@@ -259,6 +266,7 @@ public final class SubmissionSupervisor {
                 .onMessage(Watch.class, msg -> onWatch(msg, true))
                 .onMessage(Recovered.class, this::onRecovered)
                 .onMessage(LookedUp.class, this::onLookedUp)
+                .onMessage(FinishedPodDeleted.class, this::onFinishedPodDeleted)
                 .onMessage(StatusChanged.class, msg -> {
                     Entry entry = entries.get(msg.status().submissionId());
                     if (entry != null) {
@@ -486,6 +494,19 @@ public final class SubmissionSupervisor {
             return true;
         }
 
+        private Behavior<Command> onFinishedPodDeleted(FinishedPodDeleted msg) {
+            if (msg.error() == null) {
+                msg.replyTo().tell(new KillAccepted(msg.status()));
+            } else {
+                Throwable cause = unwrap(msg.error());
+                String message = "could not delete the driver pod " + msg.status().driverPodName() + " of finished"
+                    + " submission " + msg.submissionId() + ": " + ApiError.classify(cause).message();
+                context.getLog().warn(message);
+                msg.replyTo().tell(new KillRefused(new SubmissionException(message, cause)));
+            }
+            return Behaviors.same();
+        }
+
         private Behavior<Command> onKill(Kill msg, boolean lookUp) {
             Entry entry = entries.get(msg.submissionId());
             if (entry == null && lookUp && lookUp(msg.submissionId(), msg)) {
@@ -494,8 +515,14 @@ public final class SubmissionSupervisor {
             if (entry == null) {
                 msg.replyTo().tell(new KillRefused(new UnknownSubmissionException(msg.submissionId())));
             } else if (entry.status.state().isTerminal()) {
-                msg.replyTo().tell(new KillRefused(new SubmissionException("submission " + msg.submissionId()
-                    + " has ended already: " + entry.status, null)));
+                // As spark-submit --kill and the daemon: the finished driver pod (which keeps its log) is deleted
+                // too; the submission keeps the outcome it had.
+                DriverResourceNames names = entry.names;
+                SubmissionStatus status = entry.status;
+                KubernetesOperations operations = runtime.operations();
+                context.pipeToSelf(CompletableFuture.supplyAsync(() -> operations.deleteDriverPod(names.namespace(),
+                    names.driverPodName()), runtime.blocking()), (existed, error) -> new FinishedPodDeleted(
+                        msg.submissionId(), status, error, msg.replyTo()));
             } else if (entry.child == null) {
                 queue.remove(msg.submissionId());
                 SubmissionStatus killed = entry.status.with(SubmissionState.KILLED, Optional.empty(),
@@ -616,10 +643,5 @@ public final class SubmissionSupervisor {
         }
         return new SubmissionRequest(r.master(), r.mainClass(), r.appName(), r.primaryResource(), r.appArgs(),
             r.sparkConf().with(DriverPodRecord.APP_NAME_ANNOTATION_KEY, r.appName()), r.proxyUser(), r.verbose());
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause() : error;
     }
 }

@@ -309,9 +309,27 @@ public class SubmissionSupervisorTest {
         assertThat(ops.podDeletions).containsExactly("team-a/" + pod);
         org.awaitility.Awaitility.await().atMost(PATIENCE)
             .until(() -> statusOf(supervisor, id).state() == SubmissionState.KILLED);
+    }
+
+    @Test
+    void killOfAFinishedSubmissionDeletesItsDriverPodAndKeepsItsOutcome() {
+        FakeKubernetesOperations ops = FakeKubernetesOperations.succeeding();
+        var supervisor = supervisor(ops, settings());
+        TestProbe<SubmitReply> probe = TEST_KIT.createTestProbe();
+        String id = submit(supervisor, "done", probe);
+        String pod = probe.expectMessageClass(Created.class, PATIENCE).handle().driverPodName();
+        ops.setPhase("team-a", pod, "Succeeded", 0, "Completed");
+        org.awaitility.Awaitility.await().atMost(PATIENCE)
+            .until(() -> statusOf(supervisor, id).state() == SubmissionState.SUCCEEDED);
+        TestProbe<SubmissionSupervisor.KillReply> killProbe = TEST_KIT.createTestProbe();
+
         supervisor.tell(new SubmissionSupervisor.Kill(id, killProbe.getRef()));
-        assertThat(killProbe.expectMessageClass(SubmissionSupervisor.KillRefused.class, PATIENCE).error())
-            .hasMessageContaining("has ended already");
+
+        var accepted = killProbe.expectMessageClass(SubmissionSupervisor.KillAccepted.class, PATIENCE);
+        assertThat(accepted.status().state()).isEqualTo(SubmissionState.SUCCEEDED);
+        assertThat(accepted.status().exitCode()).contains(0);
+        assertThat(ops.podDeletions).containsExactly("team-a/" + pod);
+        assertThat(statusOf(supervisor, id).state()).isEqualTo(SubmissionState.SUCCEEDED);
     }
 
     @Test
