@@ -79,6 +79,7 @@ public final class LocalDiskBlobStore implements BlobStore {
     /** How much of an upload may go by between two background forces of its temporary file. */
     private static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
     private static final String ENTRY_SUFFIX = ".json";
+    private static final Executor INLINE = Runnable::run;
     private static final int LOCK_STRIPES = 64;
     /** Compared against when the id is unknown, so that path costs the same as a wrong secret. */
     private static final byte[] NO_SECRET = new byte[32];
@@ -145,7 +146,9 @@ public final class LocalDiskBlobStore implements BlobStore {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<PendingBlob> result = new CompletableFuture<>();
-        done.second().whenComplete((io, ioFailure) -> done.first().whenComplete((sha, shaFailure) -> {
+        // The stages come from Pekko (Scala futures as CompletionStage), whose non-async callbacks go to the
+        // common pool; with fewer than 3 cores that starts a new thread per callback. Run them inline.
+        done.second().whenCompleteAsync((io, ioFailure) -> done.first().whenCompleteAsync((sha, shaFailure) -> {
             writeBehind.close();
             Throwable failure = ioFailure != null ? ioFailure : shaFailure;
             if (failure != null) {
@@ -164,7 +167,7 @@ public final class LocalDiskBlobStore implements BlobStore {
                 return null;
             }), blockingIo).thenAccept(ignored -> { });
             result.complete(new LocalPendingBlob(temp, io.getCount(), sha, durable));
-        }));
+        }, INLINE), INLINE);
         return result;
     }
 
