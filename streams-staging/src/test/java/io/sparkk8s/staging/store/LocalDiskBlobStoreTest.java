@@ -317,7 +317,7 @@ class LocalDiskBlobStoreTest {
     }
 
     @Test
-    void aLargeUploadIsForcedToDiskWhileItStreamsAndArrivesWhole() throws Exception {
+    void aLargeUploadFlushedWhileItStreamsArrivesWholeAndLeavesNoTemporaryFile() throws Exception {
         LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
         byte[] content = randomBytes(40 * 1024 * 1024 + 5);
 
