@@ -24,8 +24,10 @@ public final class Checksums {
     public static Flow<ByteString, ByteString, CompletionStage<String>> sha256() {
         Sink<ByteString, CompletionStage<String>> digestSink = Sink.<ByteString, CompletionStage<MessageDigest>>
             fromMaterializer((materializer, attributes) -> Sink.fold(newSha256(), Checksums::update))
-            .mapMaterializedValue(nested -> nested.thenCompose(digest -> digest)
-                .thenApply(digest -> HexFormat.of().formatHex(digest.digest())));
+            // Inline: Pekko's stages send non-async callbacks to the common pool, which with fewer than
+            // three cores starts a thread per callback.
+            .mapMaterializedValue(nested -> nested.thenComposeAsync(digest -> digest, Runnable::run)
+                .thenApplyAsync(digest -> HexFormat.of().formatHex(digest.digest()), Runnable::run));
         return Flow.<ByteString>create().alsoToMat(digestSink, Keep.right());
     }
 

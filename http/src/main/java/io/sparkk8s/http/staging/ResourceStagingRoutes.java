@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -69,6 +70,12 @@ import org.slf4j.LoggerFactory;
  * an id exists.
  */
 public final class ResourceStagingRoutes {
+
+    /**
+     * Runs callbacks on the completing thread. Stages made by Pekko send even non-async callbacks to the
+     * common pool, which with fewer than three cores starts a new thread per callback.
+     */
+    private static final Executor INLINE = Runnable::run;
 
     /** The reply of the liveness endpoint, as the original server answered. */
     public static final String PONG = "pong";
@@ -151,7 +158,7 @@ public final class ResourceStagingRoutes {
         return withSizeLimit(maxBundleSize + maxOwnerSize + MULTIPART_OVERHEAD, () -> extractRequest(request ->
             extractMaterializer(mat -> completeWithFuture(answer(
                 Unmarshaller.entityToMultipartFormData().unmarshal(request.entity(), mat)
-                    .thenCompose(form -> receiveParts(form, mat))
+                    .thenComposeAsync(form -> receiveParts(form, mat), INLINE)
                     .thenCompose(parts -> parts.pending().commit(parts.owner())
                         .whenComplete((ok, failure) -> parts.pending().discard()))
                     .thenApply(bundle -> json(StatusCodes.OK, idAndSecret(bundle))))))));
@@ -176,17 +183,17 @@ public final class ResourceStagingRoutes {
                 case "resourcesOwner":
                     return part.getEntity().getDataBytes().via(limit(maxOwnerSize, "resourcesOwner"))
                         .runFold(ByteString.emptyByteString(), ByteString::concat, mat)
-                        .thenApply(bytes -> {
+                        .thenApplyAsync(bytes -> {
                             owner.set(parseOwner(bytes.decodeString(StandardCharsets.UTF_8)));
                             return Done.getInstance();
-                        });
+                        }, INLINE);
                 default:
                     return part.getEntity().discardBytes(mat).completionStage();
             }
         }).runWith(Sink.ignore(), mat);
         // When the bundle's write fails, the multipart stream fails too, often first and with a less
         // precise cause; so the outcome of the write is awaited and preferred.
-        return done.handle((ok, failure) -> Optional.ofNullable(failure)).thenCompose(partsFailure -> {
+        return done.handleAsync((ok, failure) -> Optional.ofNullable(failure), INLINE).thenCompose(partsFailure -> {
             CompletionStage<PendingBlob> write = writing.get();
             if (write == null) {
                 return CompletableFuture.completedFuture(partsOf(null, null, owner.get(), partsFailure));

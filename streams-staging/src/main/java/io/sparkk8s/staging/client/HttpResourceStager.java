@@ -62,11 +62,15 @@ public final class HttpResourceStager implements ResourceStager {
         return client.delete(bundle.resourceId(), bundle.resourceSecret());
     }
 
-    /** The bundle this stager would send for {@code localFiles}: tar, maybe gzip, with progress. */
+    /**
+     * The bundle this stager would send for {@code localFiles}: tar, maybe gzip, with progress (with gzip,
+     * the share done comes from the tar bytes packed, whose total is known before the upload starts).
+     */
     public Source<ByteString, NotUsed> bundle(List<Path> localFiles) {
         Source<ByteString, NotUsed> tar = TarPacking.tar(localFiles, blockingIo);
-        return (gzip ? tar.via(Compression.gzip()) : tar)
-            .via(ProgressReporting.flow(progress, progressInterval, gzip ? -1 : expectedSize(localFiles)));
+        long tarSize = expectedSize(localFiles);
+        return gzip ? tar.via(ProgressReporting.compressing(Compression.gzip(), progress, progressInterval, tarSize))
+            : tar.via(ProgressReporting.flow(progress, progressInterval, tarSize));
     }
 
     /** The uncompressed archive's size, or -1 if it cannot be known now (the stream then fails and says why). */

@@ -104,9 +104,11 @@ public final class HttpResourceStagerFactory implements ResourceStagerFactory {
     }
 
     private static void logProgress(URI server, StagingProgress progress) {
+        String share = progress.finished() ? ", done" : progress.fraction().isPresent()
+            ? String.format(Locale.ROOT, ", %d%%", (int) Math.floor(progress.fraction().getAsDouble() * 100)) : "";
         LOG.info("staging to {}: {} MiB uploaded ({} MiB/s){}", server, String.format(Locale.ROOT, "%.1f",
             progress.bytes() / 1048576.0), String.format(Locale.ROOT, "%.1f", progress.bytesPerSecond() / 1048576.0),
-            progress.finished() ? ", done" : "");
+            share);
     }
 
     /**

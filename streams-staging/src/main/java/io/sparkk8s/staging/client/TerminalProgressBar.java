@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * Draws a transfer's progress as one line redrawn in place on a terminal, e.g.
  * {@code staging to host:10000 [#########...........]  45%  1.2 GiB of 2.7 GiB  310.5 MiB/s}, and ends
- * the line when the transfer finishes. Without a known total it shows bytes and rate only.
+ * the line when the transfer finishes. A gzip transfer shows the bytes sent and the share of the tar
+ * packed, e.g. {@code [###...]  45%  300.0 MiB sent  1.2 GiB of 2.7 GiB packed  50.0 MiB/s}. Without any
+ * known total it shows bytes and rate only.
  */
 public final class TerminalProgressBar implements ProgressListener {
 
@@ -45,9 +47,14 @@ public final class TerminalProgressBar implements ProgressListener {
         }
         double fraction = progress.fraction().getAsDouble();
         int filled = (int) Math.round(fraction * WIDTH);
-        return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %s of %s  %s", label, "#".repeat(filled),
-            ".".repeat(WIDTH - filled), (int) Math.floor(fraction * 100), size(progress.bytes()),
-            size(progress.finished() ? progress.bytes() : progress.expectedBytes()), rate);
+        String bar = String.format(Locale.ROOT, "%s [%s%s] %3d%%  ", label, "#".repeat(filled),
+            ".".repeat(WIDTH - filled), (int) Math.floor(fraction * 100));
+        if (progress.compressed()) {
+            return bar + size(progress.bytes()) + " sent  " + size(progress.tarBytes()) + " of "
+                + size(progress.expectedTarBytes()) + " packed  " + rate;
+        }
+        return bar + size(progress.bytes()) + " of " + size(progress.finished() ? progress.bytes()
+            : progress.expectedBytes()) + "  " + rate;
     }
 
     private static String size(long bytes) {

@@ -10,9 +10,10 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * Where staged bundles live. An upload is two-phase: {@link #write} streams the content into
- * temporary storage and completes once it is all there and durable; {@link PendingBlob#commit}
- * then gives it an id, a secret and an index entry. An upload that fails, or is discarded, leaves
- * nothing behind. Everything the store acknowledged through {@code commit} survives a restart.
+ * temporary storage and completes once it is all there; {@link PendingBlob#commit} then gives it an
+ * id, a secret and an index entry, and completes once content and entry are durable. An upload
+ * that fails, or is discarded, leaves nothing behind. Everything the store acknowledged through
+ * {@code commit} survives a restart.
  *
  * <p>A cleaner drives the life cycle through {@link #list()}, {@link #markUsed}, {@link #delete}
  * and {@link #expireUnused}. Every method is asynchronous; implementations do their I/O off the
@@ -74,7 +75,11 @@ public interface BlobStore {
         /** Lowercase hex SHA-256 of the bytes written. */
         String contentSha256();
 
-        /** Makes the content a bundle owned by {@code owner}: durable once the stage completes. */
+        /**
+         * Makes the content a bundle owned by {@code owner}: content and entry are durable once the stage
+         * completes. It fails with {@link InsufficientStorageException} when the storage filled up
+         * (e.g. while the content was flushed), and then leaves nothing behind.
+         */
         CompletionStage<NewBundle> commit(StagedResourcesOwner owner);
 
         /** Throws the content away. Idempotent; a no-op after {@link #commit}. */

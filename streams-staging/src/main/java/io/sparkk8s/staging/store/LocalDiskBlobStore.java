@@ -51,15 +51,21 @@ import org.slf4j.LoggerFactory;
  * The embedded {@link BlobStore}: bundles as files under a root directory, with a durable index.
  *
  * <pre>
- * root/tmp/&lt;uuid&gt;.part     uploads in progress (removed on failure and at start)
- * root/blobs/&lt;id&gt;          committed content, never modified
- * root/index/&lt;id&gt;.json     one index entry per bundle, replaced atomically
+ * root/tmp/&lt;uuid&gt;.part       uploads in progress (removed on failure and at start)
+ * root/tmp/&lt;id&gt;.json.tmp    index entries being written (removed at start)
+ * root/blobs/&lt;id&gt;            committed content, never modified
+ * root/blobs/&lt;id&gt;.json       its index entry, replaced atomically
  * </pre>
  *
- * Content is fsynced before it is renamed into {@code blobs/}; an index entry is written to a
- * temporary file, fsynced and atomically renamed, then the directory is fsynced; only then is the
- * upload acknowledged. A bundle exists exactly when its index entry does: at start, blobs without
- * an entry and entries without a blob are removed, so a crash at any point leaves a consistent store.
+ * While an upload streams, its temporary file is forced to disk every few MiB in the background
+ * ({@link WriteBehind}), so the fsync after the last byte has little left to write. The content is
+ * then fsynced; on commit the index entry is written to a temporary file and fsynced, both are renamed
+ * into {@code blobs/}, and one fsync of that directory makes both names durable; only then is the
+ * upload acknowledged. Concurrent commits share that directory fsync ({@link GroupDirectorySync}), so
+ * an upload costs two fsyncs of its own plus a share of one. A bundle exists exactly when its index
+ * entry and content both do: at start, content without an entry and entries without content are
+ * removed, so a crash at any point leaves a consistent store. Stores written by earlier versions
+ * (entries in {@code root/index/}) are moved to this layout at start.
  * Reads open the file before answering, so a delete during a download never truncates it (POSIX
  * keeps an unlinked, open file readable).
  */
@@ -70,13 +76,19 @@ public final class LocalDiskBlobStore implements BlobStore {
     private static final Pattern UUID_PATTERN =
         Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int READ_CHUNK = 1024 * 1024;
+    /** How much of an upload may go by between two background forces of its temporary file. */
+    private static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
+    private static final String ENTRY_SUFFIX = ".json";
+    private static final Executor INLINE = Runnable::run;
     private static final int LOCK_STRIPES = 64;
     /** Compared against when the id is unknown, so that path costs the same as a wrong secret. */
     private static final byte[] NO_SECRET = new byte[32];
 
     private final Path tmpDir;
     private final Path blobDir;
-    private final Path indexDir;
+    /** Where entries lived before they moved next to their content; migrated at start. */
+    private final Path legacyIndexDir;
+    private final GroupDirectorySync blobDirSync;
     private final Executor blockingIo;
     private final Materializer materializer;
     private final Clock clock;
@@ -89,7 +101,8 @@ public final class LocalDiskBlobStore implements BlobStore {
         Function<Path, Sink<ByteString, CompletionStage<IOResult>>> fileSink) {
         this.tmpDir = root.resolve("tmp");
         this.blobDir = root.resolve("blobs");
-        this.indexDir = root.resolve("index");
+        this.legacyIndexDir = root.resolve("index");
+        this.blobDirSync = new GroupDirectorySync(blobDir);
         this.blockingIo = blockingIo;
         this.materializer = materializer;
         this.clock = clock;
@@ -124,15 +137,19 @@ public final class LocalDiskBlobStore implements BlobStore {
     @Override
     public CompletionStage<PendingBlob> write(Source<ByteString, ?> content) {
         Path temp = tmpDir.resolve(UUID.randomUUID() + ".part");
+        WriteBehind writeBehind = new WriteBehind(temp, WRITE_BEHIND_BYTES, blockingIo);
         Pair<CompletionStage<String>, CompletionStage<IOResult>> done;
         try {
-            done = content.viaMat(Checksums.sha256(), Keep.right()).toMat(fileSink.apply(temp), Keep.both())
-                .run(materializer);
+            done = content.viaMat(Checksums.sha256(), Keep.right()).via(writeBehind.flow())
+                .toMat(fileSink.apply(temp), Keep.both()).run(materializer);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<PendingBlob> result = new CompletableFuture<>();
-        done.second().whenComplete((io, ioFailure) -> done.first().whenComplete((sha, shaFailure) -> {
+        // The stages come from Pekko (Scala futures as CompletionStage), whose non-async callbacks go to the
+        // common pool; with fewer than 3 cores that starts a new thread per callback. Run them inline.
+        done.second().whenCompleteAsync((io, ioFailure) -> done.first().whenCompleteAsync((sha, shaFailure) -> {
+            writeBehind.close();
             Throwable failure = ioFailure != null ? ioFailure : shaFailure;
             if (failure != null) {
                 blockingIo.execute(() -> {
@@ -141,18 +158,16 @@ public final class LocalDiskBlobStore implements BlobStore {
                 });
                 return;
             }
-            blockingIo.execute(() -> {
-                try {
-                    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                        channel.force(true);
-                    }
-                    result.complete(new LocalPendingBlob(temp, io.getCount(), sha));
-                } catch (IOException e) {
-                    deleteQuietly(temp);
-                    result.completeExceptionally(asStorageFailure(e));
+            // The content's fsync starts now and runs while the caller commits: the commit writes the
+            // index entry meanwhile and waits for both, so the two fsyncs overlap instead of queueing.
+            CompletableFuture<Void> durable = CompletableFuture.supplyAsync(unchecked(() -> {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.force(true);
                 }
-            });
-        }));
+                return null;
+            }), blockingIo).thenAccept(ignored -> { });
+            result.complete(new LocalPendingBlob(temp, io.getCount(), sha, durable));
+        }, INLINE), INLINE);
         return result;
     }
 
@@ -269,7 +284,7 @@ public final class LocalDiskBlobStore implements BlobStore {
             }
             // The entry goes first: a crash after it leaves an orphan blob, which recovery removes.
             Files.deleteIfExists(indexPath(id));
-            fsyncDirectory(indexDir);
+            blobDirSync.sync();
             entries.remove(id);
             Files.deleteIfExists(blobPath(id));
             return true;
@@ -284,8 +299,8 @@ public final class LocalDiskBlobStore implements BlobStore {
         return equal && entry != null && secret != null && !secret.isEmpty();
     }
 
-    private NewBundle commit(Path temp, long size, String contentSha256, StagedResourcesOwner owner)
-        throws IOException {
+    private CompletionStage<NewBundle> commit(Path temp, long size, String contentSha256, StagedResourcesOwner owner,
+        CompletableFuture<Void> contentDurable) {
         String id = UUID.randomUUID().toString();
         byte[] secretBytes = new byte[32];
         random.nextBytes(secretBytes);
@@ -293,50 +308,73 @@ public final class LocalDiskBlobStore implements BlobStore {
         Instant now = clock.instant();
         BundleEntry entry = new BundleEntry(id, HexFormat.of().formatHex(sha256(secret)), owner, size,
             contentSha256, now, now, BundleState.UNUSED);
-        // No lock: nobody else knows the new id until it is in the map.
-        try {
-            Files.move(temp, blobPath(id), StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(blobDir);
-            writeIndex(entry);
-        } catch (IOException e) {
-            deleteQuietly(indexPath(id));
-            deleteQuietly(blobPath(id));
-            deleteQuietly(temp);
-            throw asStorageFailure(e);
-        }
-        entries.put(id, entry);
-        LOG.info("bundle {}: stored {} bytes for owner {} (sha256 {})", id, size, owner, contentSha256);
-        return new NewBundle(entry, secret);
+        // No lock: nobody else knows the new id until it is in the map. The entry is written and
+        // fsynced while the content's fsync runs; then both are renamed into one directory, so one
+        // (shared) fsync of it makes content and entry durable together.
+        Path entryTemp = entryTempPath(id);
+        CompletableFuture<Void> entryDurable = CompletableFuture.supplyAsync(unchecked(() -> {
+            writeDurably(entryTemp, entry);
+            return null;
+        }), blockingIo).thenAccept(ignored -> { });
+        return CompletableFuture.allOf(contentDurable, entryDurable).handleAsync((ignored, failure) -> {
+            try {
+                if (failure != null) {
+                    Throwable cause = unwrap(failure);
+                    throw cause instanceof UncheckedIOException io ? io.getCause()
+                        : new IOException("could not store the upload", cause);
+                }
+                Files.move(temp, blobPath(id), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(entryTemp, indexPath(id), StandardCopyOption.ATOMIC_MOVE);
+                blobDirSync.sync();
+            } catch (IOException e) {
+                deleteQuietly(indexPath(id));
+                deleteQuietly(blobPath(id));
+                deleteQuietly(entryTemp);
+                deleteQuietly(temp);
+                throw new CompletionException(asStorageFailure(e));
+            }
+            entries.put(id, entry);
+            LOG.info("bundle {}: stored {} bytes for owner {} (sha256 {})", id, size, owner, contentSha256);
+            return new NewBundle(entry, secret);
+        }, blockingIo);
     }
 
+    /** Replaces the entry of an existing bundle durably (caller holds the bundle's lock). */
     private void writeIndex(BundleEntry entry) throws IOException {
-        Path target = indexPath(entry.id());
-        Path temp = indexDir.resolve("." + entry.id() + ".json.tmp");
+        Path temp = entryTempPath(entry.id());
+        writeDurably(temp, entry);
+        Files.move(temp, indexPath(entry.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        blobDirSync.sync();
+    }
+
+    private static void writeDurably(Path file, BundleEntry entry) throws IOException {
         byte[] json = MAPPER.writeValueAsBytes(toJson(entry));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(json));
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(json);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
             channel.force(true);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(indexDir);
     }
 
     private void recover() throws IOException {
         Files.createDirectories(tmpDir);
         Files.createDirectories(blobDir);
-        Files.createDirectories(indexDir);
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmpDir)) {
             for (Path leftover : leftovers) {
-                LOG.info("removing unfinished upload {}", leftover.getFileName());
+                LOG.info("removing unfinished upload or entry {}", leftover.getFileName());
                 Files.deleteIfExists(leftover);
             }
         }
-        try (DirectoryStream<Path> indexFiles = Files.newDirectoryStream(indexDir)) {
-            for (Path file : indexFiles) {
+        migrateLegacyIndex();
+        List<Path> contents = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(blobDir)) {
+            for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(".")) {
-                    Files.deleteIfExists(file);
+                if (!name.endsWith(ENTRY_SUFFIX)) {
+                    contents.add(file);
                     continue;
                 }
                 BundleEntry entry;
@@ -346,7 +384,7 @@ public final class LocalDiskBlobStore implements BlobStore {
                     LOG.error("index entry {} is unreadable ({}); its bundle is not served", file, e.toString());
                     continue;
                 }
-                if (!name.equals(entry.id() + ".json") || !Files.isRegularFile(blobPath(entry.id()))) {
+                if (!name.equals(entry.id() + ENTRY_SUFFIX) || !Files.isRegularFile(blobPath(entry.id()))) {
                     LOG.warn("index entry {} has no content; removing it", file);
                     Files.deleteIfExists(file);
                     continue;
@@ -354,15 +392,44 @@ public final class LocalDiskBlobStore implements BlobStore {
                 entries.put(entry.id(), entry);
             }
         }
-        try (DirectoryStream<Path> blobs = Files.newDirectoryStream(blobDir)) {
-            for (Path blob : blobs) {
-                if (!entries.containsKey(blob.getFileName().toString())) {
-                    LOG.warn("content {} was never acknowledged; removing it", blob.getFileName());
-                    Files.deleteIfExists(blob);
-                }
+        for (Path blob : contents) {
+            String id = blob.getFileName().toString();
+            if (!entries.containsKey(id) && !Files.exists(indexPath(id))) {
+                LOG.warn("content {} was never acknowledged; removing it", id);
+                Files.deleteIfExists(blob);
             }
         }
         LOG.info("blob store at {}: {} bundles", blobDir.getParent(), entries.size());
+    }
+
+    /**
+     * Moves entries of the earlier layout ({@code root/index/<id>.json}, content in {@code blobs/}) next
+     * to their content. Each step is a rename, so a crash part-way leaves entries in either place and the
+     * next start finishes the move; entries whose content is missing are dropped as recovery would.
+     */
+    private void migrateLegacyIndex() throws IOException {
+        if (!Files.isDirectory(legacyIndexDir)) {
+            return;
+        }
+        int moved = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(legacyIndexDir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String id = name.endsWith(ENTRY_SUFFIX) ? name.substring(0, name.length() - ENTRY_SUFFIX.length()) : "";
+                if (UUID_PATTERN.matcher(id).matches() && Files.isRegularFile(blobPath(id))) {
+                    Files.move(file, indexPath(id), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                    moved++;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        GroupDirectorySync.fsyncDirectory(blobDir);
+        Files.delete(legacyIndexDir);
+        GroupDirectorySync.fsyncDirectory(legacyIndexDir.getParent());
+        LOG.info("blob store at {}: moved {} index entries from index/ next to their content in blobs/",
+            blobDir.getParent(), moved);
     }
 
     private static ObjectNode toJson(BundleEntry entry) {
@@ -391,7 +458,11 @@ public final class LocalDiskBlobStore implements BlobStore {
     }
 
     private Path indexPath(String id) {
-        return indexDir.resolve(id + ".json");
+        return blobDir.resolve(id + ENTRY_SUFFIX);
+    }
+
+    private Path entryTempPath(String id) {
+        return tmpDir.resolve(id + ENTRY_SUFFIX + ".tmp");
     }
 
     private Object lockFor(String id) {
@@ -410,12 +481,6 @@ public final class LocalDiskBlobStore implements BlobStore {
                 throw new UncheckedIOException(e);
             }
         };
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     private static void deleteQuietly(Path path) {
@@ -468,12 +533,14 @@ public final class LocalDiskBlobStore implements BlobStore {
         private final Path temp;
         private final long size;
         private final String contentSha256;
+        private final CompletableFuture<Void> durable;
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        LocalPendingBlob(Path temp, long size, String contentSha256) {
+        LocalPendingBlob(Path temp, long size, String contentSha256, CompletableFuture<Void> durable) {
             this.temp = temp;
             this.size = size;
             this.contentSha256 = contentSha256;
+            this.durable = durable;
         }
 
         @Override
@@ -492,7 +559,7 @@ public final class LocalDiskBlobStore implements BlobStore {
                 return CompletableFuture.failedFuture(new IllegalStateException("upload already committed or"
                     + " discarded"));
             }
-            return async(() -> LocalDiskBlobStore.this.commit(temp, size, contentSha256, owner));
+            return LocalDiskBlobStore.this.commit(temp, size, contentSha256, owner, durable);
         }
 
         @Override

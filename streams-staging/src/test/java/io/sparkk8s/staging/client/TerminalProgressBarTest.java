@@ -23,6 +23,15 @@ class TerminalProgressBarTest {
     }
 
     @Test
+    void showsTheBytesSentAndTheShareOfTheTarPackedForAGzipTransfer() {
+        String line = bar.render(new StagingProgress(300L * 1024 * 1024, 50 * 1024 * 1024, false, -1,
+            1024L * 1024 * 1024, 4096L * 1024 * 1024));
+
+        assertThat(line).isEqualTo("staging to h:10000 [########......................]  25%  300.0 MiB sent"
+            + "  1.0 GiB of 4.0 GiB packed  50.0 MiB/s");
+    }
+
+    @Test
     void showsBytesAndRateOnlyWhenTheTotalIsUnknown() {
         assertThat(bar.render(new StagingProgress(1536, 3072, false))).isEqualTo("staging to h:10000  1.5 KiB"
             + "  3.0 KiB/s");

@@ -246,7 +246,86 @@ class LocalDiskBlobStoreTest {
 
         assertThat(restarted.list().toCompletableFuture().get()).containsExactly(kept.entry());
         assertThat(Files.list(root.resolve("tmp")).count()).isZero();
-        assertThat(Files.list(root.resolve("blobs")).count()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(root.resolve("blobs"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                .containsExactlyInAnyOrder(kept.entry().id(), kept.entry().id() + ".json");
+        }
+    }
+
+    @Test
+    void recoveryRemovesEntriesWithoutContentAndHalfWrittenEntries() throws Exception {
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
+        NewBundle kept = upload(store, randomBytes(10));
+        NewBundle contentLost = upload(store, randomBytes(10));
+        Files.delete(root.resolve("blobs").resolve(contentLost.entry().id()));
+        Files.write(root.resolve("tmp").resolve(java.util.UUID.randomUUID() + ".json.tmp"), randomBytes(10));
+
+        LocalDiskBlobStore restarted = LocalDiskBlobStore.open(root, io, materializer);
+
+        assertThat(restarted.list().toCompletableFuture().get()).containsExactly(kept.entry());
+        assertThat(root.resolve("blobs").resolve(contentLost.entry().id() + ".json")).doesNotExist();
+        assertThat(Files.list(root.resolve("tmp")).count()).isZero();
+    }
+
+    @Test
+    void aStoreInTheEarlierLayoutIsMigratedAndServesEveryBundle() throws Exception {
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
+        byte[] content = randomBytes(70_000);
+        NewBundle bundle = upload(store, content);
+        NewBundle used = upload(store, randomBytes(10));
+        assertThat(store.markUsed(used.entry().id()).toCompletableFuture().get()).isTrue();
+        // Rebuild the layout of earlier versions: entries in index/, content alone in blobs/, plus the
+        // leftovers a crash could leave there (a half-written entry, an entry whose content is gone).
+        Path index = Files.createDirectories(root.resolve("index"));
+        for (NewBundle b : List.of(bundle, used)) {
+            Files.move(root.resolve("blobs").resolve(b.entry().id() + ".json"),
+                index.resolve(b.entry().id() + ".json"));
+        }
+        Files.write(index.resolve("." + bundle.entry().id() + ".json.tmp"), randomBytes(10));
+        Files.copy(index.resolve(bundle.entry().id() + ".json"), index.resolve(java.util.UUID.randomUUID() + ".json"));
+
+        LocalDiskBlobStore migrated = LocalDiskBlobStore.open(root, io, materializer);
+
+        assertThat(root.resolve("index")).doesNotExist();
+        assertThat(migrated.list().toCompletableFuture().get()).containsExactlyInAnyOrder(bundle.entry(),
+            used.entry().markedUsed());
+        assertThat(readAll(migrated.open(bundle.entry().id(), bundle.secret()).toCompletableFuture().get()
+            .orElseThrow())).isEqualTo(content);
+        LocalDiskBlobStore restartedAgain = LocalDiskBlobStore.open(root, io, materializer);
+        assertThat(restartedAgain.find(bundle.entry().id()).toCompletableFuture().get().orElseThrow().state())
+            .isEqualTo(BundleState.USED);
+        assertThat(restartedAgain.list().toCompletableFuture().get()).hasSize(2);
+    }
+
+    @Test
+    void concurrentUploadsAllSurviveARestart() throws Exception {
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
+        List<java.util.concurrent.CompletableFuture<NewBundle>> uploads = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            byte[] content = randomBytes(1000 + i);
+            uploads.add(store.write(Source.from(chunks(content))).thenCompose(pending -> pending.commit(OWNER))
+                .toCompletableFuture());
+        }
+        List<BundleEntry> acknowledged = new java.util.ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<NewBundle> upload : uploads) {
+            acknowledged.add(upload.get(30, TimeUnit.SECONDS).entry());
+        }
+
+        LocalDiskBlobStore restarted = LocalDiskBlobStore.open(root, io, materializer);
+
+        assertThat(restarted.list().toCompletableFuture().get()).containsExactlyInAnyOrderElementsOf(acknowledged);
+    }
+
+    @Test
+    void aLargeUploadFlushedWhileItStreamsArrivesWholeAndLeavesNoTemporaryFile() throws Exception {
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
+        byte[] content = randomBytes(40 * 1024 * 1024 + 5);
+
+        NewBundle bundle = upload(store, content);
+
+        assertThat(readAll(store.open(bundle.entry().id(), bundle.secret()).toCompletableFuture().get()
+            .orElseThrow())).isEqualTo(content);
+        assertThat(Files.list(root.resolve("tmp")).count()).isZero();
     }
 
     static Flow<ByteString, ByteString, org.apache.pekko.NotUsed> fullAfter(long bytes) {
@@ -271,7 +350,7 @@ class LocalDiskBlobStoreTest {
 
     private void assertNothingStored(BlobStore store) throws Exception {
         assertThat(store.list().toCompletableFuture().get()).isEmpty();
-        for (String dir : List.of("tmp", "blobs", "index")) {
+        for (String dir : List.of("tmp", "blobs")) {
             try (Stream<Path> files = Files.list(root.resolve(dir))) {
                 assertThat(files.toList()).as(dir).isEmpty();
             }
