@@ -40,6 +40,12 @@ public final class SubmissionDaemonClient {
     private static final ObjectMapper JSON = new ObjectMapper()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * How long a submission with uploads may take until the daemon answers: the daemon's own default
+     * limit for an upload request ({@code spark-k8s.daemon.uploads.request-timeout}).
+     */
+    public static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
+
     private final URI base;
     private final String token;
     private final HttpClient http;
@@ -92,6 +98,29 @@ public final class SubmissionDaemonClient {
         Optional<String> idempotencyKey) {
         HttpRequest.Builder post = request("v1/submissions").header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)));
+        idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
+        return call(post.build(), DaemonSubmission.class);
+    }
+
+    /**
+     * Submits {@code request} with local files: as the daemon's multipart {@code POST /v1/submissions}
+     * when {@code uploads} is not empty (as {@link #submit(DaemonSubmissionRequest, Optional)} otherwise).
+     * The request names each uploaded file by its file name alone. The files are packed into tar bundles
+     * while the body is sent (chunked): nothing is buffered whole and no temporary file is written; a file
+     * that cannot be read or changes size while it is sent fails the stage with {@link
+     * UploadFileException}. Such a request is bounded by {@link #UPLOAD_TIMEOUT} rather than the client's
+     * timeout. With an idempotency key, a retry returns the submission the first call made (the daemon
+     * answers it without staging the files again).
+     */
+    public CompletionStage<DaemonSubmission> submit(DaemonSubmissionRequest request, DaemonUploads uploads,
+        Optional<String> idempotencyKey) {
+        if (uploads.isEmpty()) {
+            return submit(request, idempotencyKey);
+        }
+        MultipartBody body = new MultipartBody(write(request), uploads);
+        HttpRequest.Builder post = request("v1/submissions").timeout(UPLOAD_TIMEOUT)
+            .header("Content-Type", body.contentType())
+            .POST(HttpRequest.BodyPublishers.ofInputStream(body::stream));
         idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
         return call(post.build(), DaemonSubmission.class);
     }
