@@ -106,21 +106,29 @@ public final class SubmissionDaemonClient {
      * Submits {@code request} with local files: as the daemon's multipart {@code POST /v1/submissions}
      * when {@code uploads} is not empty (as {@link #submit(DaemonSubmissionRequest, Optional)} otherwise).
      * The request names each uploaded file by its file name alone. The files are packed into tar bundles
-     * while the body is sent (chunked): nothing is buffered whole and no temporary file is written; a file
-     * that cannot be read or changes size while it is sent fails the stage with {@link
-     * UploadFileException}. Such a request is bounded by {@link #UPLOAD_TIMEOUT} rather than the client's
-     * timeout. With an idempotency key, a retry returns the submission the first call made (the daemon
-     * answers it without staging the files again).
+     * while the body is sent: nothing is buffered whole and no temporary file is written. The body's length
+     * is declared from the files' sizes when the call is made; a file that cannot be read or whose size
+     * changes before it is sent fails the stage with {@link UploadFileException}. Such a request is
+     * bounded by {@link #UPLOAD_TIMEOUT} rather than the client's timeout. With an idempotency key, a
+     * retry returns the submission the first call made (the daemon answers it without staging the files
+     * again).
      */
     public CompletionStage<DaemonSubmission> submit(DaemonSubmissionRequest request, DaemonUploads uploads,
         Optional<String> idempotencyKey) {
         if (uploads.isEmpty()) {
             return submit(request, idempotencyKey);
         }
-        MultipartBody body = new MultipartBody(write(request), uploads);
+        MultipartBody body;
+        try {
+            body = new MultipartBody(write(request), uploads);
+        } catch (UploadFileException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // the length is declared, so the daemon can refuse a body over its limits before reading it
         HttpRequest.Builder post = request("v1/submissions").timeout(UPLOAD_TIMEOUT)
             .header("Content-Type", body.contentType())
-            .POST(HttpRequest.BodyPublishers.ofInputStream(body::stream));
+            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body::stream),
+                body.length()));
         idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
         return call(post.build(), DaemonSubmission.class);
     }

@@ -3,12 +3,14 @@ package io.sparkk8s.submission.daemon;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * A tar archive of local files, produced as it is read: each {@link #read} packs at most one chunk of
@@ -23,6 +25,7 @@ final class TarBundleStream extends InputStream {
     private static final int RECORD = 512;
 
     private final Iterator<Path> files;
+    private final Iterator<Long> sizes;
     private final Buffer packed = new Buffer();
     private final TarArchiveOutputStream tar;
     private final byte[] chunk = new byte[CHUNK];
@@ -32,12 +35,39 @@ final class TarBundleStream extends InputStream {
     private Path currentFile;
     private long remaining;
 
-    TarBundleStream(List<Path> files) {
+    /**
+     * The archive of {@code files}, which must have the {@code sizes} given (the sizes when the request
+     * started, from which its {@link #archiveSize length} was declared).
+     */
+    TarBundleStream(List<Path> files, List<Long> sizes) {
+        if (files.size() != sizes.size()) {
+            throw new IllegalArgumentException(files.size() + " files but " + sizes.size() + " sizes");
+        }
         this.files = List.copyOf(files).iterator();
-        // records of 512 bytes: the archive ends right after its two end-of-archive records
+        this.sizes = List.copyOf(sizes).iterator();
+        // records of 512 bytes: the archive ends right after its two end-of-archive records; sizes over 8 GiB in
+        // the header's binary form, long names as GNU entries: so the archive's length follows from the files'
         this.tar = new TarArchiveOutputStream(packed, RECORD);
         this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
-        this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);
+    }
+
+    /** The exact length of the archive of files with these names and sizes. */
+    static long archiveSize(List<Path> files, List<Long> sizes) {
+        long length = 2 * RECORD;
+        for (int i = 0; i < files.size(); i++) {
+            int name = files.get(i).getFileName().toString().getBytes(StandardCharsets.UTF_8).length;
+            if (name >= TarConstants.NAMELEN) {
+                // a GNU long-name entry: its header and the name with a NUL, padded
+                length += RECORD + padded(name + 1L);
+            }
+            length += RECORD + padded(sizes.get(i));
+        }
+        return length;
+    }
+
+    private static long padded(long bytes) {
+        return (bytes + RECORD - 1) / RECORD * RECORD;
     }
 
     @Override
@@ -81,16 +111,23 @@ final class TarBundleStream extends InputStream {
             }
         } else if (files.hasNext()) {
             Path file = files.next();
+            long size = sizes.next();
             try {
-                long size = Files.size(file);
+                if (Files.size(file) != size) {
+                    throw new UploadFileException(file, "its size changed since the request started (" + size
+                        + " bytes then, " + Files.size(file) + " now)");
+                }
                 TarArchiveEntry entry = new TarArchiveEntry(file.getFileName().toString());
                 entry.setSize(size);
                 entry.setMode(Files.isExecutable(file) ? 0755 : 0644);
-                entry.setModTime(Files.getLastModifiedTime(file));
+                // whole seconds: fits the header, so no extended header is needed for it
+                entry.setModTime(Files.getLastModifiedTime(file).toMillis() / 1000 * 1000);
                 current = Files.newInputStream(file);
                 currentFile = file;
                 remaining = size;
                 tar.putArchiveEntry(entry);
+            } catch (UploadFileException e) {
+                throw e;
             } catch (IOException e) {
                 throw new UploadFileException(file, "cannot read it (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")");

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client's multipart submit against a real HTTP server on a loopback port that reads the body as the
- * daemon does: the parts and their order, the tar bundles' entries byte for byte, and that the files are
- * read while the body is sent (not packed beforehand).
+ * daemon does: the parts and their order, the declared length, the tar bundles' entries byte for byte, and
+ * that the files are read while the body is sent (not packed beforehand).
  */
 class SubmissionDaemonClientUploadTest {
 
@@ -130,8 +130,8 @@ class SubmissionDaemonClientUploadTest {
         Received r = received.get(0);
         assertThat(r.headers()).containsEntry("authorization", "Bearer " + TOKEN)
             .containsEntry("idempotency-key", "key-1")
-            .as("streamed: no length known in advance").containsEntry("content-length", "null")
-            .containsEntry("transfer-encoding", "chunked");
+            .as("the declared length is exact").containsEntry("content-length", String.valueOf(r.body().length))
+            .containsEntry("transfer-encoding", "null");
         List<MultipartParts.Part> parts = MultipartParts.parse(r.headers().get("content-type"), r.body());
         assertThat(parts).extracting(MultipartParts.Part::name).containsExactly("submission", "jars", "files");
         assertThat(parts.get(0).headers()).containsEntry("content-type", "application/json");
@@ -198,15 +198,42 @@ class SubmissionDaemonClientUploadTest {
 
         assertThatThrownBy(submit::join).isInstanceOf(CompletionException.class)
             .satisfies(e -> {
-                Throwable cause = e;
-                while (cause != null && !(cause instanceof UploadFileException)) {
-                    cause = cause.getCause();
-                }
-                assertThat(cause).as("an UploadFileException in %s", e).isNotNull();
-                assertThat(((UploadFileException) cause).file()).isEqualTo(big);
+                UploadFileException cause = uploadFailure(e);
+                assertThat(cause.file()).isEqualTo(big);
                 assertThat(cause.getMessage()).contains("became shorter while it was sent");
             });
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aFileWhoseSizeChangesBeforeItIsSentFailsTheSubmitNamingTheFile() throws Exception {
+        Path big = Files.write(dir.resolve("etl.jar"), random(BIG, 5));
+        Path conf = Files.writeString(dir.resolve("app.conf"), "short\n");
+        resume = new CompletableFuture<>();
+
+        CompletableFuture<DaemonSubmission> submit = SubmissionDaemonClient.create(base, TOKEN)
+            .submit(request(), new DaemonUploads(List.of(big), List.of(conf)), Optional.empty())
+            .toCompletableFuture();
+        started.get(30, TimeUnit.SECONDS);
+        Files.writeString(conf, "a longer line than before\n");
+        resume.complete(null);
+
+        assertThatThrownBy(submit::join).satisfies(e -> {
+            UploadFileException cause = uploadFailure(e);
+            assertThat(cause.file()).isEqualTo(conf);
+            assertThat(cause.getMessage())
+                .contains("its size changed since the request started (6 bytes then, 26 now)");
+        });
+        assertThat(received).isEmpty();
+    }
+
+    private static UploadFileException uploadFailure(Throwable e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof UploadFileException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("an UploadFileException in %s", e).isNotNull();
+        return (UploadFileException) cause;
     }
 
     @Test
