@@ -197,6 +197,17 @@ class CliThroughDaemonIT {
             assertThat(files.keySet()).containsExactly("app.conf");
             assertThat(files.get("app.conf")).isEqualTo(Files.readAllBytes(conf));
 
+            // a body over the daemon's limits (1 MiB per bundle here) is refused, a usage error, and nothing is created
+            Path huge = Files.write(dir.resolve("huge.jar"), new byte[5 * 1024 * 1024]);
+            Path large = Files.write(dir.resolve("large.jar"), new byte[1024 * 1024 + 1]);
+            for (Path tooLarge : List.of(huge, large)) {
+                List<String> withTooLarge = submitArgs(ctx, "too-large", viaDaemon);
+                withTooLarge.addAll(1, List.of("--jars", tooLarge.toString()));
+                Run refusedLarge = cli(ctx, withTooLarge.toArray(String[]::new));
+                assertThat(refusedLarge.exit()).as(refusedLarge.err()).isEqualTo(SubmissionCli.EXIT_USAGE);
+                assertThat(refusedLarge.err()).contains("refused by the daemon at " + url);
+            }
+
             // a local file the daemon takes no upload for is refused before anything is sent
             Path archive = Files.writeString(dir.resolve("env.tgz"), "x");
             List<String> withArchive = submitArgs(ctx, "local-archive", viaDaemon);
