@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -111,6 +112,11 @@ final class DaemonClientApplication {
                 throw new InvalidConfigurationException(body.option(e.file()), e.getMessage() + "; nothing was"
                     + " submitted");
             } catch (DaemonClientException e) {
+                if (e.status() == 415 && !body.uploads().isEmpty()) {
+                    throw new InvalidConfigurationException(body.uploadOptions(), "the daemon at " + options.url()
+                        + " takes no uploads of local files (" + e.detail() + "); give remote URIs (local://,"
+                        + " http(s)://, hdfs://, s3a://) or submit without --daemon");
+                }
                 if (attempt >= SUBMIT_ATTEMPTS || e.status() != 503 && e.status() != 504) {
                     throw e;
                 }
@@ -207,6 +213,11 @@ final class DaemonClientApplication {
 
     /** What is sent: the JSON request and the local files it names by their file names. */
     private record Body(DaemonSubmissionRequest request, DaemonUploads uploads, Map<Path, String> options) {
+
+        /** The options that named local files, e.g. {@code --jars/--files}. */
+        String uploadOptions() {
+            return String.join("/", new TreeSet<>(options.values()));
+        }
 
         /** The option that named {@code file}, for a message about it. */
         String option(Path file) {

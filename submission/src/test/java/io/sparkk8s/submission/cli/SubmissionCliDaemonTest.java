@@ -48,6 +48,7 @@ class SubmissionCliDaemonTest {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final List<String> keys = new CopyOnWriteArrayList<>();
     final AtomicInteger unavailable = new AtomicInteger();
+    volatile boolean noUploads;
     final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     final List<List<MultipartParts.Part>> multiparts = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -77,6 +78,11 @@ class SubmissionCliDaemonTest {
         requests.add(target);
         byte[] in = exchange.getRequestBody().readAllBytes();
         String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (type.startsWith("multipart/") && noUploads) {
+            send(exchange, 415, "{\"error\":\"uploads_disabled\",\"field\":\"Content-Type\",\"message\":"
+                + "\"this daemon takes no multipart submissions\"}");
+            return;
+        }
         if (type.startsWith("multipart/")) {
             List<MultipartParts.Part> parts = MultipartParts.parse(type, in);
             multiparts.add(parts);
@@ -268,6 +274,15 @@ class SubmissionCliDaemonTest {
         assertThat(cli(submit("--files", a + "," + b, "local:///opt/app.jar"))).isEqualTo(SubmissionCli.EXIT_USAGE);
         assertThat(stderr()).contains("--files: " + b + ": the files bundle already holds " + a);
         assertThat(requests).isEmpty();
+
+        // a daemon without a staging server: a usage error naming the options, tried once
+        noUploads = true;
+        Path jar = Files.writeString(dir.resolve("dep.jar"), "x");
+        assertThat(cli(submit("--jars", jar.toString(), "--files", a.toString(), "local:///opt/app.jar")))
+            .isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(stderr()).contains("--files/--jars: the daemon at " + url + "/ takes no uploads of local files"
+            + " (this daemon takes no multipart submissions)").contains("submit without --daemon");
+        assertThat(requests).containsExactly("POST /v1/submissions");
     }
 
     @Test
