@@ -3,6 +3,9 @@ package io.sparkk8s.it.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
 import io.sparkk8s.http.daemon.BearerTokens;
 import io.sparkk8s.http.daemon.DaemonMetrics;
@@ -10,23 +13,39 @@ import io.sparkk8s.http.daemon.DaemonSettings;
 import io.sparkk8s.http.daemon.KubernetesSubmissionBackend;
 import io.sparkk8s.http.daemon.SubmissionDaemon;
 import io.sparkk8s.http.daemon.SubmissionTranslator;
+import io.sparkk8s.http.daemon.UploadSettings;
+import io.sparkk8s.http.staging.ResourceStagingServer;
+import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
+import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.cli.SubmissionCli;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,14 +54,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI's {@code --daemon} against a real daemon on a loopback port and the real API server: what the
  * CLI submits through the daemon the direct CLI sees in {@code status} and vice versa, a kill through
- * the daemon deletes the driver pod, and a token the daemon does not know is an API error naming the
- * token file.
+ * the daemon deletes the driver pod, a token the daemon does not know is an API error naming the
+ * token file, and local files go through the daemon's multipart POST to a real staging server, where the
+ * bundles the init-container is told about hold exactly those files.
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class CliThroughDaemonIT {
 
     private static final ActorSystem<Void> SYSTEM = ActorSystem.create(Behaviors.empty(), "cli-daemon-it");
     private static final String TOKEN = "cli-it-token-7d2e";
+    private static final String INTERNAL_STAGING_URI = "http://spark-k8s-staging.spark-k8s.svc:10000";
 
     @TempDir
     Path dir;
@@ -84,8 +105,15 @@ class CliThroughDaemonIT {
         SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
             .kubernetesClient(ctx.client()).build();
         DaemonMetrics metrics = new DaemonMetrics();
+        ResourceStagingServer staging = ResourceStagingServer.start(SYSTEM, new StagingServerSettings("127.0.0.1", 0,
+                Files.createDirectories(dir.resolve("store")), 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), null,
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Optional.empty()))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        URI stagingUri = URI.create("http://127.0.0.1:" + staging.binding().localAddress().getPort());
+        UploadSettings uploads = new UploadSettings(Optional.of(stagingUri), INTERNAL_STAGING_URI, 1024 * 1024,
+            Duration.ofMinutes(5));
         SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
-                .withBinding("127.0.0.1", 0),
+                .withBinding("127.0.0.1", 0), Optional.of(uploads),
             new KubernetesSubmissionBackend(submitter, ctx.client(),
                 SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
             new SubmissionTranslator("k8s://" + ctx.masterUrl()),
@@ -142,18 +170,97 @@ class CliThroughDaemonIT {
                 .toArray(String[]::new));
             assertThat(refusedSubmit.exit()).isEqualTo(SubmissionCli.EXIT_CLUSTER);
 
-            // a local dependency is refused before anything is sent
-            Path jar = Files.writeString(dir.resolve("dep.jar"), "x");
-            List<String> withLocalJar = submitArgs(ctx, "local-jar", viaDaemon);
-            withLocalJar.addAll(1, List.of("--jars", jar.toString()));
-            Run local = cli(ctx, withLocalJar.toArray(String[]::new));
-            assertThat(local.exit()).isEqualTo(SubmissionCli.EXIT_USAGE);
-            assertThat(local.err()).contains("--jars: '" + jar + "' is a file on this machine");
+            // local files: sent as the daemon's multipart POST, staged, and named in the init-container's properties
+            Path appJar = Files.write(dir.resolve("app.jar"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
+            Path depJar = Files.write(Files.createDirectories(dir.resolve("lib")).resolve("dep.jar"),
+                new byte[] {'P', 'K', 3, 4, 9});
+            Path conf = Files.writeString(dir.resolve("app.conf"), "threshold = 3\n");
+            List<String> withLocal = submitArgs(ctx, "local-files", viaDaemon);
+            withLocal.set(withLocal.indexOf("local:///opt/spark/examples/jars/spark-examples.jar"), appJar.toString());
+            withLocal.addAll(1, List.of("--jars", depJar.toString(), "--files", conf.toString(),
+                "--conf", "spark.kubernetes.initContainer.image=spark-k8s-init:it"));
+            Run local = cli(ctx, withLocal.toArray(String[]::new));
+            assertThat(local.exit()).as(local.err()).isZero();
+            String localId = local.out().strip();
+            Pod localPod = ctx.client().pods().inNamespace(ctx.namespace())
+                .withName(localId.substring(ctx.namespace().length() + 1)).get();
+            String appId = localPod.getMetadata().getLabels().get("spark-app-selector");
+            assertThat(localPod.getSpec().getInitContainers()).extracting(c -> c.getName()).contains("spark-init");
+            Properties init = initProperties(ctx, appId);
+            assertThat(init.getProperty("spark.kubernetes.resourceStagingServer.uri")).isEqualTo(INTERNAL_STAGING_URI);
+            ResourceStagingClient stagingClient = new ResourceStagingClient(SYSTEM, stagingUri, Optional.empty());
+            Map<String, byte[]> jars = untar(download(ctx, stagingClient, appId, init, "Jars"));
+            assertThat(jars.keySet()).containsExactlyInAnyOrder("app.jar", "dep.jar");
+            assertThat(jars.get("app.jar")).isEqualTo(Files.readAllBytes(appJar));
+            assertThat(jars.get("dep.jar")).isEqualTo(Files.readAllBytes(depJar));
+            Map<String, byte[]> files = untar(download(ctx, stagingClient, appId, init, "Files"));
+            assertThat(files.keySet()).containsExactly("app.conf");
+            assertThat(files.get("app.conf")).isEqualTo(Files.readAllBytes(conf));
+
+            // a body over the daemon's limits (1 MiB per bundle here) is refused, a usage error, and nothing is created
+            Path huge = Files.write(dir.resolve("huge.jar"), new byte[5 * 1024 * 1024]);
+            Path large = Files.write(dir.resolve("large.jar"), new byte[1024 * 1024 + 1]);
+            for (Path tooLarge : List.of(huge, large)) {
+                List<String> withTooLarge = submitArgs(ctx, "too-large", viaDaemon);
+                withTooLarge.addAll(1, List.of("--jars", tooLarge.toString()));
+                Run refusedLarge = cli(ctx, withTooLarge.toArray(String[]::new));
+                assertThat(refusedLarge.exit()).as(refusedLarge.err()).isEqualTo(SubmissionCli.EXIT_USAGE);
+                assertThat(refusedLarge.err()).contains("refused by the daemon at " + url);
+            }
+
+            // a local file the daemon takes no upload for is refused before anything is sent
+            Path archive = Files.writeString(dir.resolve("env.tgz"), "x");
+            List<String> withArchive = submitArgs(ctx, "local-archive", viaDaemon);
+            withArchive.addAll(1, List.of("--archives", archive.toString()));
+            Run refusedArchive = cli(ctx, withArchive.toArray(String[]::new));
+            assertThat(refusedArchive.exit()).isEqualTo(SubmissionCli.EXIT_USAGE);
+            assertThat(refusedArchive.err()).contains("--archives: '" + archive + "' is a file on this machine");
             assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
-                .getItems()).hasSize(1);
+                .getItems()).hasSize(2);
         } finally {
             daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
             submitter.close();
         }
+    }
+
+    /** The init-container's properties of submission {@code appId}, from its ConfigMap. */
+    private static Properties initProperties(KubernetesTestContext ctx, String appId) throws IOException {
+        ConfigMap initConfig = ctx.client().configMaps().inNamespace(ctx.namespace())
+            .withLabel("spark-app-selector", appId).list().getItems().stream()
+            .filter(c -> c.getData() != null && c.getData().containsKey("spark-init.properties")).findFirst()
+            .orElseThrow();
+        Properties init = new Properties();
+        init.load(new StringReader(initConfig.getData().get("spark-init.properties")));
+        return init;
+    }
+
+    /**
+     * Downloads the {@code kind} ("Jars" or "Files") bundle the init-container is told about, with the
+     * secret from the Secret it mounts.
+     */
+    private static byte[] download(KubernetesTestContext ctx, ResourceStagingClient staging, String appId,
+        Properties init, String kind) throws Exception {
+        String bundleId = init.getProperty("spark.kubernetes.initcontainer.download" + kind + "ResourceIdentifier");
+        String location = init.getProperty("spark.kubernetes.initcontainer.download" + kind + "SecretLocation");
+        assertThat(bundleId).as(kind + " bundle").isNotBlank();
+        String key = location.substring(location.lastIndexOf('/') + 1);
+        Secret secret = ctx.client().secrets().inNamespace(ctx.namespace()).withLabel("spark-app-selector", appId)
+            .list().getItems().stream().filter(x -> x.getData() != null && x.getData().containsKey(key)).findFirst()
+            .orElseThrow();
+        String bundleSecret = new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+        return staging.download(bundleId, bundleSecret,
+                Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS).toArray();
+    }
+
+    private static Map<String, byte[]> untar(byte[] tar) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return entries;
     }
 }

@@ -8,24 +8,31 @@ import io.sparkk8s.config.submit.SparkSubmitCommand;
 import io.sparkk8s.submission.daemon.DaemonClientException;
 import io.sparkk8s.submission.daemon.DaemonSubmission;
 import io.sparkk8s.submission.daemon.DaemonSubmissionRequest;
+import io.sparkk8s.submission.daemon.DaemonUploads;
 import io.sparkk8s.submission.daemon.PemTrust;
 import io.sparkk8s.submission.daemon.SubmissionDaemonClient;
+import io.sparkk8s.submission.daemon.UploadFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -68,7 +75,7 @@ final class DaemonClientApplication {
             throw new InvalidConfigurationException("--proxy-user", "not available with --daemon: the daemon"
                 + " submits with its own Kubernetes identity");
         }
-        DaemonSubmissionRequest body = body(request);
+        Body body = body(request);
         SubmissionDaemonClient client = client();
         return call(() -> {
             DaemonSubmission submitted = submitWithRetries(client, body);
@@ -94,13 +101,22 @@ final class DaemonClientApplication {
      * broke after the request may have been sent: the key makes the daemon answer a retry with the
      * submission the first attempt made, so nothing is submitted twice.
      */
-    private DaemonSubmission submitWithRetries(SubmissionDaemonClient client, DaemonSubmissionRequest body)
+    private DaemonSubmission submitWithRetries(SubmissionDaemonClient client, Body body)
         throws InterruptedException {
         String key = "spark-k8s-cli-" + UUID.randomUUID();
         for (int attempt = 1; ; attempt++) {
             try {
-                return await(client.submit(body, Optional.of(key)));
+                // with uploads every attempt packs and sends the local files again
+                return await(client.submit(body.request(), body.uploads(), Optional.of(key)));
+            } catch (UploadFailed e) {
+                throw new InvalidConfigurationException(body.option(e.file()), e.getMessage() + "; nothing was"
+                    + " submitted");
             } catch (DaemonClientException e) {
+                if (e.status() == 415 && !body.uploads().isEmpty()) {
+                    throw new InvalidConfigurationException(body.uploadOptions(), "the daemon at " + options.url()
+                        + " takes no uploads of local files (" + e.detail() + "); give remote URIs (local://,"
+                        + " http(s)://, hdfs://, s3a://) or submit without --daemon");
+                }
                 if (attempt >= SUBMIT_ATTEMPTS || e.status() != 503 && e.status() != 504) {
                     throw e;
                 }
@@ -195,9 +211,33 @@ final class DaemonClientApplication {
         return last[0];
     }
 
-    private DaemonSubmissionRequest body(SubmissionRequest request) {
+    /** What is sent: the JSON request and the local files it names by their file names. */
+    private record Body(DaemonSubmissionRequest request, DaemonUploads uploads, Map<Path, String> options) {
+
+        /** The options that named local files, e.g. {@code --jars/--files}. */
+        String uploadOptions() {
+            return String.join("/", new TreeSet<>(options.values()));
+        }
+
+        /** The option that named {@code file}, for a message about it. */
+        String option(Path file) {
+            return options.getOrDefault(file, options.getOrDefault(file.toAbsolutePath().normalize(), "--jars"));
+        }
+    }
+
+    /** The local files of each bundle, with the options that named them (for messages). */
+    private static final class Uploads {
+        final List<Path> jars = new ArrayList<>();
+        final List<Path> files = new ArrayList<>();
+        final Map<Path, String> options = new HashMap<>();
+    }
+
+    private Body body(SubmissionRequest request) {
         List<InvalidConfigurationException> problems = new ArrayList<>();
-        remoteOnly("primary resource", request.primaryResource(), problems);
+        Uploads uploads = new Uploads();
+        String primaryResource = upload("primary resource", request.primaryResource(),
+            request.applicationType() == SubmissionRequest.ApplicationType.JAVA ? uploads.jars : uploads.files,
+            uploads, problems);
         Map<String, String> conf = new TreeMap<>(request.sparkConf().asMap());
         // the daemon talks to its own cluster, in cluster mode, with its own credentials
         conf.remove("spark.master");
@@ -213,31 +253,76 @@ final class DaemonClientApplication {
         DEPENDENCY_OPTIONS.forEach((key, option) -> {
             List<String> items = Optional.ofNullable(conf.remove(key)).stream()
                 .flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).filter(v -> !v.isEmpty()).toList();
-            items.forEach(item -> remoteOnly(option, item, problems));
-            dependencies.put(key, items.isEmpty() ? null : items);
+            List<String> sent = items.stream().map(item -> switch (key) {
+                case "spark.jars" -> upload(option, item, uploads.jars, uploads, problems);
+                case "spark.files", "spark.submit.pyFiles" -> upload(option, item, uploads.files, uploads, problems);
+                default -> remoteOnly(option, item, problems);
+            }).toList();
+            dependencies.put(key, sent.isEmpty() ? null : sent);
         });
+        DaemonUploads daemonUploads = DaemonUploads.NONE;
+        if (problems.isEmpty()) {
+            try {
+                daemonUploads = new DaemonUploads(uploads.jars, uploads.files);
+            } catch (IllegalArgumentException e) {
+                Path file = uploads.options.keySet().stream().filter(p -> e.getMessage().startsWith(p + ":"))
+                    .findFirst().orElse(null);
+                problems.add(new InvalidConfigurationException(file == null ? "--jars" : uploads.options.get(file),
+                    e.getMessage()));
+            }
+        }
         if (!problems.isEmpty()) {
             throw InvalidConfigurationException.combine(problems);
         }
         String namespace = conf.remove(KubernetesKeys.NAMESPACE.key());
         conf.remove("spark.app.name");
-        return new DaemonSubmissionRequest(request.appName(), namespace, request.mainClass().orElse(null),
-            request.primaryResource(), request.appArgs().isEmpty() ? null : request.appArgs(),
+        return new Body(new DaemonSubmissionRequest(request.appName(), namespace, request.mainClass().orElse(null),
+            primaryResource, request.appArgs().isEmpty() ? null : request.appArgs(),
             dependencies.get("spark.jars"), dependencies.get("spark.files"), dependencies.get("spark.submit.pyFiles"),
-            dependencies.get("spark.archives"), null, null, null, null, null, conf.isEmpty() ? null : conf);
+            dependencies.get("spark.archives"), null, null, null, null, null, conf.isEmpty() ? null : conf),
+            daemonUploads, Map.copyOf(uploads.options));
     }
 
-    /** With --daemon nothing is uploaded from this machine: a local file would be a path on the daemon's. */
-    private static void remoteOnly(String option, String value, List<InvalidConfigurationException> problems) {
-        if (!URI_SCHEME.matcher(value).matches() || value.toLowerCase(Locale.ROOT).startsWith("file:")) {
-            problems.add(new InvalidConfigurationException(option, "'" + value + "' is a file on this machine, and"
-                + " --daemon uploads nothing: give a remote URI (local:// for a file in the image, http(s)://,"
-                + " hdfs://, s3a://), stage the file there first, or submit without --daemon"));
+    /**
+     * A local file (a path or a {@code file:} URI) is sent in {@code bundle} and named by its file name in
+     * the request; anything else is sent as it is.
+     */
+    private static String upload(String option, String value, List<Path> bundle, Uploads uploads,
+        List<InvalidConfigurationException> problems) {
+        if (!isLocal(value)) {
+            return value;
         }
+        Path path;
+        try {
+            path = value.regionMatches(true, 0, "file:", 0, 5) ? Path.of(URI.create(value)) : Path.of(value);
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            problems.add(new InvalidConfigurationException(option, "'" + value + "' is not a file path or file: URI"
+                + " (" + e.getMessage() + ")"));
+            return value;
+        }
+        bundle.add(path);
+        uploads.options.putIfAbsent(path.toAbsolutePath().normalize(), option);
+        uploads.options.putIfAbsent(path, option);
+        return path.getFileName() == null ? value : path.getFileName().toString();
+    }
+
+    /** The daemon takes no upload for this option: a local file would be a path on the daemon's machine. */
+    private static String remoteOnly(String option, String value, List<InvalidConfigurationException> problems) {
+        if (isLocal(value)) {
+            problems.add(new InvalidConfigurationException(option, "'" + value + "' is a file on this machine, and"
+                + " the daemon takes uploads of --jars, --files, --py-files and the primary resource only: give a"
+                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://), stage the file there"
+                + " first, or submit without --daemon"));
+        }
+        return value;
+    }
+
+    private static boolean isLocal(String value) {
+        return !URI_SCHEME.matcher(value).matches() || value.toLowerCase(Locale.ROOT).startsWith("file:");
     }
 
     private SubmissionDaemonClient client() {
-        Optional<java.nio.file.Path> tokenFile = options.tokenFile();
+        Optional<Path> tokenFile = options.tokenFile();
         if (tokenFile.isEmpty()) {
             throw new InvalidConfigurationException(DaemonOptions.TOKEN_FILE, "missing; the daemon at "
                 + options.url() + " needs a bearer token: give the file holding it, e.g. "
@@ -319,6 +404,11 @@ final class DaemonClientApplication {
             if (cause instanceof DaemonClientException refused) {
                 throw refused;
             }
+            for (Throwable c = cause; c != null; c = c.getCause()) {
+                if (c instanceof UploadFileException upload) {
+                    throw new UploadFailed(upload);
+                }
+            }
             if (cause instanceof IOException io) {
                 throw new DaemonUnreachable(io);
             }
@@ -326,6 +416,22 @@ final class DaemonClientApplication {
                 throw runtime;
             }
             throw new IllegalStateException(cause);
+        }
+    }
+
+    /** A local file could not be sent as it was when the submission started. */
+    private static final class UploadFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path file;
+
+        UploadFailed(UploadFileException cause) {
+            super(cause.getMessage(), cause);
+            this.file = cause.file();
+        }
+
+        Path file() {
+            return file;
         }
     }
 

@@ -40,6 +40,12 @@ public final class SubmissionDaemonClient {
     private static final ObjectMapper JSON = new ObjectMapper()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * How long a submission with uploads may take until the daemon answers: the daemon's own default
+     * limit for an upload request ({@code spark-k8s.daemon.uploads.request-timeout}).
+     */
+    public static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
+
     private final URI base;
     private final String token;
     private final HttpClient http;
@@ -92,6 +98,37 @@ public final class SubmissionDaemonClient {
         Optional<String> idempotencyKey) {
         HttpRequest.Builder post = request("v1/submissions").header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(write(request)));
+        idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
+        return call(post.build(), DaemonSubmission.class);
+    }
+
+    /**
+     * Submits {@code request} with local files: as the daemon's multipart {@code POST /v1/submissions}
+     * when {@code uploads} is not empty (as {@link #submit(DaemonSubmissionRequest, Optional)} otherwise).
+     * The request names each uploaded file by its file name alone. The files are packed into tar bundles
+     * while the body is sent: nothing is buffered whole and no temporary file is written. The body's length
+     * is declared from the files' sizes when the call is made; a file that cannot be read or whose size
+     * changes before it is sent fails the stage with {@link UploadFileException}. Such a request is
+     * bounded by {@link #UPLOAD_TIMEOUT} rather than the client's timeout. With an idempotency key, a
+     * retry returns the submission the first call made (the daemon answers it without staging the files
+     * again).
+     */
+    public CompletionStage<DaemonSubmission> submit(DaemonSubmissionRequest request, DaemonUploads uploads,
+        Optional<String> idempotencyKey) {
+        if (uploads.isEmpty()) {
+            return submit(request, idempotencyKey);
+        }
+        MultipartBody body;
+        try {
+            body = new MultipartBody(write(request), uploads);
+        } catch (UploadFileException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // the length is declared, so the daemon can refuse a body over its limits before reading it
+        HttpRequest.Builder post = request("v1/submissions").timeout(UPLOAD_TIMEOUT)
+            .header("Content-Type", body.contentType())
+            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body::stream),
+                body.length()));
         idempotencyKey.ifPresent(k -> post.header("Idempotency-Key", k));
         return call(post.build(), DaemonSubmission.class);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sparkk8s.submission.daemon.MultipartParts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,7 +48,9 @@ class SubmissionCliDaemonTest {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final List<String> keys = new CopyOnWriteArrayList<>();
     final AtomicInteger unavailable = new AtomicInteger();
+    volatile boolean noUploads;
     final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    final List<List<MultipartParts.Part>> multiparts = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -74,7 +77,17 @@ class SubmissionCliDaemonTest {
         String target = exchange.getRequestMethod() + " " + exchange.getRequestURI();
         requests.add(target);
         byte[] in = exchange.getRequestBody().readAllBytes();
-        if (in.length > 0) {
+        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (type.startsWith("multipart/") && noUploads) {
+            send(exchange, 415, "{\"error\":\"uploads_disabled\",\"field\":\"Content-Type\",\"message\":"
+                + "\"this daemon takes no multipart submissions\"}");
+            return;
+        }
+        if (type.startsWith("multipart/")) {
+            List<MultipartParts.Part> parts = MultipartParts.parse(type, in);
+            multiparts.add(parts);
+            bodies.add(JSON.readTree(parts.get(0).content()));
+        } else if (in.length > 0) {
             bodies.add(JSON.readTree(in));
         }
         if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -197,15 +210,79 @@ class SubmissionCliDaemonTest {
     }
 
     @Test
-    void refusesLocalDependenciesNamingTheOptionAndSendsNothing() throws IOException {
-        Path jar = Files.writeString(dir.resolve("dep.jar"), "not really a jar");
+    void sendsLocalFilesAsTarBundlesNamedByTheirFileNamesAndAgainOnARetry() throws IOException {
+        Path app = Files.writeString(dir.resolve("app.jar"), "the application");
+        Path dep = Files.writeString(Files.createDirectories(dir.resolve("lib")).resolve("dep.jar"), "a dependency");
+        Path conf = Files.writeString(dir.resolve("app.conf"), "a = 1\n");
+        Path py = Files.writeString(dir.resolve("util.py"), "print(1)\n");
+        unavailable.set(1);
 
-        int exit = cli(submit("--jars", jar.toString(), "local:///opt/app.jar"));
+        int exit = cli(submit("--jars", dep + ",https://repo.example/remote.jar", "--files", "file://" + conf,
+            "--conf", "spark.kubernetes.submission.waitAppCompletion=false", app.toString(), "10"));
 
-        assertThat(exit).isEqualTo(SubmissionCli.EXIT_USAGE);
-        assertThat(stderr()).contains("--jars: '" + jar + "' is a file on this machine, and --daemon uploads nothing")
-            .contains("submit without --daemon");
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(stdout()).isEqualTo("jobs:pi-1-driver" + System.lineSeparator());
+        assertThat(keys).as("the retry keeps the key").hasSize(2).allMatch(k -> k.equals(keys.get(0)));
+        assertThat(multiparts).as("each attempt sends the files").hasSize(2);
+        for (List<MultipartParts.Part> parts : multiparts) {
+            assertThat(parts).extracting(MultipartParts.Part::name).containsExactly("submission", "jars", "files");
+            JsonNode body = JSON.readTree(parts.get(0).content());
+            assertThat(body.get("primaryResource").asText()).isEqualTo("app.jar");
+            assertThat(JSON.convertValue(body.get("jars"), List.class))
+                .containsExactly("dep.jar", "https://repo.example/remote.jar");
+            assertThat(JSON.convertValue(body.get("files"), List.class)).containsExactly("app.conf");
+            assertThat(JSON.convertValue(body.get("args"), List.class)).containsExactly("10");
+            Map<String, byte[]> jars = MultipartParts.untar(parts.get(1).content());
+            assertThat(jars.keySet()).containsExactly("app.jar", "dep.jar");
+            assertThat(new String(jars.get("dep.jar"), StandardCharsets.UTF_8)).isEqualTo("a dependency");
+            Map<String, byte[]> files = MultipartParts.untar(parts.get(2).content());
+            assertThat(files.keySet()).containsExactly("app.conf");
+            assertThat(new String(files.get("app.conf"), StandardCharsets.UTF_8)).isEqualTo("a = 1\n");
+        }
+
+        // a Python application: the script and its Python files travel in the files bundle, no jars part
+        Path main = Files.writeString(dir.resolve("main.py"), "import util\n");
+        multiparts.clear();
+        assertThat(cli(submit("--py-files", py.toString(), "--conf",
+            "spark.kubernetes.submission.waitAppCompletion=false", main.toString()))).as(stderr()).isZero();
+        List<MultipartParts.Part> parts = multiparts.get(0);
+        assertThat(parts).extracting(MultipartParts.Part::name).containsExactly("submission", "files");
+        JsonNode body = JSON.readTree(parts.get(0).content());
+        assertThat(body.get("primaryResource").asText()).isEqualTo("main.py");
+        assertThat(JSON.convertValue(body.get("pyFiles"), List.class)).containsExactly("util.py");
+        Map<String, byte[]> files = MultipartParts.untar(parts.get(1).content());
+        assertThat(files.keySet()).containsExactly("main.py", "util.py");
+        assertThat(new String(files.get("util.py"), StandardCharsets.UTF_8)).isEqualTo("print(1)\n");
+    }
+
+    @Test
+    void localFilesTheDaemonCannotTakeAreUsageErrorsNamingTheOptionAndNothingIsSent() throws IOException {
+        Path archive = Files.writeString(dir.resolve("env.tgz"), "not really an archive");
+        Path spaced = Files.writeString(dir.resolve("my dep.jar"), "x");
+        Path a = Files.writeString(Files.createDirectories(dir.resolve("a")).resolve("same.txt"), "a");
+        Path b = Files.writeString(Files.createDirectories(dir.resolve("b")).resolve("same.txt"), "b");
+
+        assertThat(cli(submit("--archives", archive.toString(), "local:///opt/app.jar")))
+            .isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(stderr()).contains("--archives: '" + archive + "' is a file on this machine, and the daemon takes"
+            + " uploads of --jars, --files, --py-files and the primary resource only").contains("without --daemon");
+
+        assertThat(cli(submit("--jars", spaced.toString(), "local:///opt/app.jar")))
+            .isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(stderr()).contains("--jars: " + spaced + ": the daemon takes uploaded files named by letters");
+
+        assertThat(cli(submit("--files", a + "," + b, "local:///opt/app.jar"))).isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(stderr()).contains("--files: " + b + ": the files bundle already holds " + a);
         assertThat(requests).isEmpty();
+
+        // a daemon without a staging server: a usage error naming the options, tried once
+        noUploads = true;
+        Path jar = Files.writeString(dir.resolve("dep.jar"), "x");
+        assertThat(cli(submit("--jars", jar.toString(), "--files", a.toString(), "local:///opt/app.jar")))
+            .isEqualTo(SubmissionCli.EXIT_USAGE);
+        assertThat(stderr()).contains("--files/--jars: the daemon at " + url + "/ takes no uploads of local files"
+            + " (this daemon takes no multipart submissions)").contains("submit without --daemon");
+        assertThat(requests).containsExactly("POST /v1/submissions");
     }
 
     @Test
