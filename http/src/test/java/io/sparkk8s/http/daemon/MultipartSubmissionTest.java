@@ -313,7 +313,9 @@ class MultipartSubmissionTest {
     }
 
     private List<Path> indexEntries() throws IOException {
-        return storedFiles().stream().filter(p -> store.relativize(p).startsWith("index")).toList();
+        // The store keeps each index entry next to its content: blobs/<id>.json.
+        return storedFiles().stream().filter(p -> store.relativize(p).startsWith("blobs")
+            && p.getFileName().toString().endsWith(".json")).toList();
     }
 
     private String indexText() throws IOException {

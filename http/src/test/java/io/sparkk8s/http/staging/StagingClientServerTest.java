@@ -2,6 +2,7 @@ package io.sparkk8s.http.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.sparkk8s.staging.StagedResourcesOwner;
 import io.sparkk8s.staging.client.ChecksumMismatchException;
@@ -14,6 +15,7 @@ import io.sparkk8s.staging.tar.ExtractionLimits;
 import io.sparkk8s.staging.tar.Extracted;
 import io.sparkk8s.staging.tar.UnsafeArchiveException;
 import io.sparkk8s.staging.tls.StagingTls;
+import io.sparkk8s.staging.store.BundleEntry;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -146,6 +148,24 @@ class StagingClientServerTest {
             new byte[5000])), OWNER).toCompletableFuture().get(30, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StagingServerException.class)
             .satisfies(e -> assertThat(((StagingServerException) e).status()).isEqualTo(413));
+    }
+
+    @Test
+    void aFixedLengthUploadIsStoredWhenTheBundleHasThatLengthAndFailsLeavingNothingWhenItIsShorter()
+        throws Exception {
+        server = StagingTestServer.start(system, StagingTestServer.settings(tmp.resolve("store"), 1 << 20));
+        ByteString bundle = ByteString.fromArray(new byte[70_000]);
+
+        SubmittedResourceIdAndSecret stored = client(Optional.empty()).upload(Source.single(bundle), bundle.size(),
+            OWNER).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(server.server.store().find(stored.resourceId()).toCompletableFuture().get().orElseThrow()
+            .size()).isEqualTo(bundle.size());
+
+        // A bundle that ends before its declared length (a file shrank while it was packed) fails the upload.
+        assertThatThrownBy(() -> client(Optional.empty()).upload(Source.single(bundle), bundle.size() + 1, OWNER)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.server.store().list()
+            .toCompletableFuture().get()).extracting(BundleEntry::id).containsExactly(stored.resourceId()));
     }
 
     @Test

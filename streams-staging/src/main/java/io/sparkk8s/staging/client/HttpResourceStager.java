@@ -54,7 +54,10 @@ public final class HttpResourceStager implements ResourceStager {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client.upload(bundle(localFiles), owner);
+        long tarSize = expectedSize(localFiles);
+        // Uncompressed, the body's length is known before the first byte: a fixed-length request saves both
+        // sides the chunk framing (gzip's length is not known up front: chunked).
+        return client.upload(bundle(localFiles, tarSize), gzip ? -1 : tarSize, owner);
     }
 
     @Override
@@ -67,8 +70,11 @@ public final class HttpResourceStager implements ResourceStager {
      * the share done comes from the tar bytes packed, whose total is known before the upload starts).
      */
     public Source<ByteString, NotUsed> bundle(List<Path> localFiles) {
+        return bundle(localFiles, expectedSize(localFiles));
+    }
+
+    private Source<ByteString, NotUsed> bundle(List<Path> localFiles, long tarSize) {
         Source<ByteString, NotUsed> tar = TarPacking.tar(localFiles, blockingIo);
-        long tarSize = expectedSize(localFiles);
         return gzip ? tar.via(ProgressReporting.compressing(Compression.gzip(), progress, progressInterval, tarSize))
             : tar.via(ProgressReporting.flow(progress, progressInterval, tarSize));
     }

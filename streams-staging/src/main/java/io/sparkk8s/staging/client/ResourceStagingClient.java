@@ -75,10 +75,21 @@ public final class ResourceStagingClient {
     /** Uploads {@code bundle} (streamed, chunked) owned by {@code owner}; completes once the server stored it. */
     public CompletionStage<SubmittedResourceIdAndSecret> upload(Source<ByteString, ?> bundle,
         StagedResourcesOwner owner) {
+        return upload(bundle, -1, owner);
+    }
+
+    /**
+     * Uploads {@code bundle} (streamed) owned by {@code owner}: with {@code length} ≥ 0 as a request of that
+     * {@code Content-Length} (a bundle that ends up shorter or longer fails the upload, and the server stores
+     * nothing), with a negative {@code length} chunked. Completes once the server stored it.
+     */
+    public CompletionStage<SubmittedResourceIdAndSecret> upload(Source<ByteString, ?> bundle, long length,
+        StagedResourcesOwner owner) {
         StringBuilder query = new StringBuilder("?ownerNamespace=").append(encode(owner.ownerNamespace()));
         new TreeMap<>(owner.ownerLabels()).forEach((k, v) -> query.append("&ownerLabel=").append(encode(k + "=" + v)));
         HttpRequest request = HttpRequest.POST(base + "/api/v1/resources" + query)
-            .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, bundle));
+            .withEntity(length >= 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, length, bundle)
+                : HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, bundle));
         return send(request).thenCompose(response -> {
             if (response.status().intValue() != 201) {
                 return failure(response, "upload");
