@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +88,7 @@ public final class ApiServerProcess implements ExtensionContext.Store.CloseableR
         List<String> command = new ArrayList<>();
         command.add(main.info().command().orElseThrow());
         command.addAll(Arrays.asList(main.info().arguments().orElseThrow()));
-        int port = freePort();
+        int port = LocalProcesses.freePort();
         List<String> ours = withSecurePort(command, port);
         String url = "https://" + mainUri.getHost() + ":" + port;
         if (!mainKubeconfigYaml.contains(mainMasterUrl)) {
@@ -232,17 +230,6 @@ public final class ApiServerProcess implements ExtensionContext.Store.CloseableR
     }
 
     private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return LocalProcesses.logTail(log);
     }
 }

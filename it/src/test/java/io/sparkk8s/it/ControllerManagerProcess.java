@@ -1,13 +1,11 @@
 package io.sparkk8s.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -45,7 +43,7 @@ final class ControllerManagerProcess {
     }
 
     static ControllerManagerProcess start(Path binary, Path kubeconfig) throws IOException {
-        int port = freePort();
+        int port = LocalProcesses.freePort();
         Path logDir = Files.createDirectories(Path.of("target", "kube-logs"));
         Path log = logDir.resolve("kube-controller-manager-" + INSTANCES.incrementAndGet() + ".log");
         Path certDir = Files.createTempDirectory("kcm-certs");
@@ -108,18 +106,7 @@ final class ControllerManagerProcess {
     }
 
     private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return LocalProcesses.logTail(log);
     }
 
     /**

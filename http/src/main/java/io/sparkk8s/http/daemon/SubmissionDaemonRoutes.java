@@ -250,22 +250,35 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 caller, requestId)))));
     }
 
-    private CompletionStage<HttpResponse> submitMultipart(MultipartSubmissions handler, RequestEntity entity,
-        Optional<String> idempotencyKey, BearerTokens.Caller caller, String requestId) {
-        long started = System.nanoTime();
+    /**
+     * The answer to a submit refused before its body is read (which is then discarded): a malformed
+     * Idempotency-Key, or a declared length over {@code maxSize}.
+     */
+    private Optional<HttpResponse> refusedUnread(RequestEntity entity, Optional<String> idempotencyKey,
+        long maxSize, Supplier<HttpResponse> tooLarge, long started) {
         if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
             entity.discardBytes(materializer);
             metrics.submission("invalid", System.nanoTime() - started);
-            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to 255"
-                + " printable ASCII characters without spaces", "Idempotency-Key"));
+            return Optional.of(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to"
+                + " 255 printable ASCII characters without spaces", "Idempotency-Key"));
         }
-        if (entity.getContentLengthOption().isPresent()
-            && entity.getContentLengthOption().getAsLong() > handler.maxRequestSize()) {
+        if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > maxSize) {
             entity.discardBytes(materializer);
             metrics.submission("too_large", System.nanoTime() - started);
-            return done(error(StatusCodes.CONTENT_TOO_LARGE, "too_large", "the request body is larger than "
+            return Optional.of(tooLarge.get());
+        }
+        return Optional.empty();
+    }
+
+    private CompletionStage<HttpResponse> submitMultipart(MultipartSubmissions handler, RequestEntity entity,
+        Optional<String> idempotencyKey, BearerTokens.Caller caller, String requestId) {
+        long started = System.nanoTime();
+        Optional<HttpResponse> refused = refusedUnread(entity, idempotencyKey, handler.maxRequestSize(),
+            () -> error(StatusCodes.CONTENT_TOO_LARGE, "too_large", "the request body is larger than "
                 + handler.maxRequestSize() + " bytes (the submission part and two bundles of "
-                + UploadSettings.PATH + ".max-bundle-size); nothing was staged or submitted", null));
+                + UploadSettings.PATH + ".max-bundle-size); nothing was staged or submitted", null), started);
+        if (refused.isPresent()) {
+            return done(refused.get());
         }
         return handler.submit(entity, idempotencyKey, new MultipartSubmissions.Caller(caller::mayUse, this::parse),
                 requestId)
@@ -276,17 +289,10 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private CompletionStage<HttpResponse> submit(RequestEntity entity, Optional<String> idempotencyKey,
         BearerTokens.Caller caller, String requestId) {
         long started = System.nanoTime();
-        if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
-            entity.discardBytes(materializer);
-            metrics.submission("invalid", System.nanoTime() - started);
-            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to 255"
-                + " printable ASCII characters without spaces", "Idempotency-Key"));
-        }
-        if (entity.getContentLengthOption().isPresent()
-            && entity.getContentLengthOption().getAsLong() > settings.maxRequestSize()) {
-            entity.discardBytes(materializer);
-            metrics.submission("too_large", System.nanoTime() - started);
-            return done(tooLarge());
+        Optional<HttpResponse> refused = refusedUnread(entity, idempotencyKey, settings.maxRequestSize(),
+            this::tooLarge, started);
+        if (refused.isPresent()) {
+            return done(refused.get());
         }
         return entity.withSizeLimit(settings.maxRequestSize()).toStrict(ENTITY_TIMEOUT.toMillis(), materializer)
             .thenCompose(strict -> {
