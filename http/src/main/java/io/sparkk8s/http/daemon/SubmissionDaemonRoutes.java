@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -79,6 +80,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final Duration ENTITY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** Runs a continuation on the thread that completed the stage (all daemon continuations are short). */
+    private static final Executor DIRECT = Runnable::run;
 
     private final SubmissionBackend backend;
     private final SubmissionTranslator translator;
@@ -294,8 +297,10 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         if (refused.isPresent()) {
             return done(refused.get());
         }
+        // thenComposeAsync on the calling thread: the stage Pekko returns runs a plain thenCompose asynchronously
+        // on the common pool, which on a machine of 2 cores or fewer starts a new thread for every request.
         return entity.withSizeLimit(settings.maxRequestSize()).toStrict(ENTITY_TIMEOUT.toMillis(), materializer)
-            .thenCompose(strict -> {
+            .thenComposeAsync(strict -> {
                 SubmissionRequest request;
                 try {
                     request = translator.translate(parse(strict.getData()));
@@ -313,7 +318,7 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 CompletableFuture<SubmissionBackend.Submitted> pending = backend.submit(request, idempotencyKey)
                     .toCompletableFuture().orTimeout(submitDeadline().toMillis(), TimeUnit.MILLISECONDS);
                 return pending.thenApply(submitted -> answer(submitted, started, requestId, caller));
-            })
+            }, DIRECT)
             .exceptionally(e -> submitFailure(unwrap(e), started, requestId));
     }
 
