@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
@@ -54,6 +55,8 @@ final class MultipartSubmissions {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultipartSubmissions.class);
     private static final String PARTS = "the parts are submission, then jars and/or files";
+    /** Runs a continuation on the thread that completed the stage. */
+    private static final Executor DIRECT = Runnable::run;
 
     private final SubmissionBackend backend;
     private final SubmissionTranslator translator;
@@ -132,11 +135,13 @@ final class MultipartSubmissions {
     CompletionStage<SubmissionBackend.Submitted> submit(RequestEntity entity, Optional<String> idempotencyKey,
         Caller caller, String requestId) {
         Received received = new Received();
+        // The *Async variants on the calling thread: on the stages Pekko returns, the plain ones run on the
+        // common pool, which on a machine of 2 cores or fewer starts a new thread for every task.
         return Unmarshaller.entityToMultipartFormData().unmarshal(entity, materializer)
-            .exceptionally(e -> {
+            .exceptionallyAsync(e -> {
                 throw new CompletionException(problem("body", "not a multipart/form-data body: "
                     + unwrap(e).getMessage() + "; " + PARTS));
-            })
+            }, DIRECT)
             .thenCompose(form -> form.getParts()
                 .mapAsync(1, part -> onPart(part, received, idempotencyKey, caller, requestId))
                 .runWith(Sink.ignore(), materializer))
@@ -186,8 +191,8 @@ final class MultipartSubmissions {
                 return part.getEntity().getDataBytes()
                     .via(limit(SUBMISSION, maxSubmissionSize, DaemonSettings.PATH + ".max-request-size", received))
                     .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
-                    .thenCompose(bytes -> accept(translator.translate(caller.parser().apply(bytes), true), received,
-                        idempotencyKey, caller));
+                    .thenComposeAsync(bytes -> accept(translator.translate(caller.parser().apply(bytes), true),
+                        received, idempotencyKey, caller), DIRECT);
             case JARS:
             case FILES:
                 if (received.request == null && received.replayed == null) {

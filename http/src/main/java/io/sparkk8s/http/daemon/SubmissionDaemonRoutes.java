@@ -31,10 +31,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -79,6 +81,13 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final Duration ENTITY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** Runs a continuation on the thread that completed the stage (all daemon continuations are short). */
+    private static final Executor DIRECT = Runnable::run;
+    /**
+     * What a submit or kill did, for the request's one log line (a second line per request cost the
+     * benchmark about as much CPU as its JSON).
+     */
+    private static final AttributeKey<String> OUTCOME = AttributeKey.create("sparkk8s-outcome", String.class);
 
     private final SubmissionBackend backend;
     private final SubmissionTranslator translator;
@@ -162,8 +171,9 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
             }
             return mapResponse(response -> {
                 metrics.requestEnded(response.status().intValue());
-                LOG.info("request {}: {} {} -> {} in {} ms", requestId, request.method().value(),
-                    request.getUri().path(), response.status().intValue(), (System.nanoTime() - started) / 1_000_000);
+                LOG.info("request {}: {} {} -> {} in {} ms{}", requestId, request.method().value(),
+                    request.getUri().path(), response.status().intValue(), (System.nanoTime() - started) / 1_000_000,
+                    response.getAttribute(OUTCOME).map(o -> ": " + o).orElse(""));
                 return response.addHeader(RawHeader.create("X-Request-Id", requestId));
             }, () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(),
                 () -> api(request, requestId))));
@@ -200,11 +210,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                         get(() -> completeWithFuture(withSubmission(id, caller, s -> CompletableFuture
                             .completedFuture(ok(s))))),
                         delete(() -> completeWithFuture(withSubmission(id, caller, s -> backend.kill(s)
-                            .thenApply(killed -> {
-                                LOG.info("request {}: killed {} in {} for {}", requestId, id, s.namespace(),
-                                    caller.name());
-                                return ok(killed);
-                            })))))),
+                            .thenApply(killed -> ok(killed).addAttribute(OUTCOME, "killed " + id + " in "
+                                + s.namespace() + " for " + caller.name()))))))),
                     path("events", () -> get(() -> completeWithFuture(withSubmission(id, caller,
                         s -> CompletableFuture.completedFuture(events(s)))))),
                     path("log", () -> get(() -> parameterOptional("tail", tail ->
@@ -294,8 +301,10 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         if (refused.isPresent()) {
             return done(refused.get());
         }
+        // thenComposeAsync on the calling thread: the stage Pekko returns runs a plain thenCompose asynchronously
+        // on the common pool, which on a machine of 2 cores or fewer starts a new thread for every request.
         return entity.withSizeLimit(settings.maxRequestSize()).toStrict(ENTITY_TIMEOUT.toMillis(), materializer)
-            .thenCompose(strict -> {
+            .thenComposeAsync(strict -> {
                 SubmissionRequest request;
                 try {
                     request = translator.translate(parse(strict.getData()));
@@ -313,7 +322,7 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 CompletableFuture<SubmissionBackend.Submitted> pending = backend.submit(request, idempotencyKey)
                     .toCompletableFuture().orTimeout(submitDeadline().toMillis(), TimeUnit.MILLISECONDS);
                 return pending.thenApply(submitted -> answer(submitted, started, requestId, caller));
-            })
+            }, DIRECT)
             .exceptionally(e -> submitFailure(unwrap(e), started, requestId));
     }
 
@@ -321,12 +330,11 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         BearerTokens.Caller caller) {
         SubmissionStatus s = submitted.status();
         metrics.submission(submitted.created() ? "created" : "replayed", System.nanoTime() - started);
-        LOG.info("request {}: {} submission {} ({}) in {} for {}", requestId,
-            submitted.created() ? "created" : "replayed", s.submissionId(), s.appName(), s.namespace(),
-            caller.name());
         HttpResponse response = json(submitted.created() ? StatusCodes.CREATED : StatusCodes.OK,
             SubmissionView.of(s)).addHeader(RawHeader.create("Location", "/v1/submissions/"
-                + s.submissionId()));
+                + s.submissionId()))
+            .addAttribute(OUTCOME, (submitted.created() ? "created" : "replayed") + " submission "
+                + s.submissionId() + " (" + s.appName() + ") in " + s.namespace() + " for " + caller.name());
         return submitted.created() ? response
             : response.addHeader(RawHeader.create("Idempotent-Replayed", "true"));
     }
