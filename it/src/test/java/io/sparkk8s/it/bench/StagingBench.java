@@ -86,10 +86,14 @@ class StagingBench {
         try (Child ours = BenchEnvironment.startStagingServer(ourStore);
              Child nginx = BenchEnvironment.startNginx(nginxRoot)) {
             for (int round = 0; round <= ROUNDS; round++) {
+                // Each upload starts with no dirty pages or pending deletions of the step before (see the
+                // directory benchmark): nginx's previous copy is removed and everything synced first.
+                sh("rm -f " + nginxRoot.resolve("up").resolve("blob") + " && sync");
                 long start = System.nanoTime();
                 String answer = sh("curl -sS -f -T " + blob + " '" + ours.uri("/api/v1/resources?" + OWNER_QUERY)
                     + "'");
                 double ourUpSeconds = (System.nanoTime() - start) / 1e9;
+                sh("sync");
                 double nginxUpSeconds = timed("curl -sS -f -o /dev/null -T " + blob + " " + nginx.uri("/up/blob"));
                 String id = group(ID, answer);
                 String secret = group(SECRET, answer);
@@ -149,18 +153,24 @@ class StagingBench {
                 system.dispatchers().lookup(DispatcherSelector.blocking()), false, ProgressListener.NONE,
                 Duration.ofSeconds(1));
             for (int round = 0; round <= ROUNDS; round++) {
+                // Every step starts with no dirty pages left by the one before (a deleted or replaced 2 GiB
+                // file, a non-durable upload): otherwise their writeback lands in the next step's timing.
+                sh("sync");
                 long start = System.nanoTime();
                 SubmittedResourceIdAndSecret staged = stager.uploadResources(List.of(dir), "bench",
                     Map.of("spark-app-selector", "bench")).toCompletableFuture().get(30, TimeUnit.MINUTES);
                 double ourSeconds = (System.nanoTime() - start) / 1e9;
                 client.delete(staged.resourceId(), staged.resourceSecret()).toCompletableFuture().get();
+                sh("sync");
                 double nginxSeconds = timed("tar -cf - -C " + WORK + " " + dirName + " | curl -sS -f -o /dev/null -T - "
                     + nginx.uri("/up/dir.tar"));
                 // The same, made as durable as our server makes an upload before it answers: the file and its
                 // directory fsynced (coreutils `sync FILE…` fsyncs each one) before the timing stops.
+                sh("rm -f " + nginxRoot.resolve("up").resolve("dir.tar") + " && sync");
                 double nginxDurableSeconds = timed("tar -cf - -C " + WORK + " " + dirName
                     + " | curl -sS -f -o /dev/null -T - " + nginx.uri("/up/dir-durable.tar") + " && sync "
                     + nginxRoot.resolve("up").resolve("dir-durable.tar") + " " + nginxRoot.resolve("up"));
+                sh("rm -f " + nginxRoot.resolve("up").resolve("dir-durable.tar") + " && sync");
                 start = System.nanoTime();
                 String answer = sh("tar -cf - -C " + WORK + " " + dirName + " | curl -sS -f -T - '"
                     + ours.uri("/api/v1/resources?" + OWNER_QUERY) + "'");

@@ -51,8 +51,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Opt-in (a measurement, and it takes minutes): {@code ./mvnw -B -pl it -am -Pbench verify
  * -Dit.test=DaemonThroughputBenchIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}; {@code
  * -Dsparkk8s.bench.daemon.count=N} sets the submissions per path (default 300), {@code
- * -Dsparkk8s.bench.daemon.warmup=N} the warm-up submissions per path (default 100; with 100 the JIT still
- * compiles during the measured rows, which then carry its CPU). Results, with this JVM's
+ * -Dsparkk8s.bench.daemon.warmup=N} the warm-up submissions per path (default 800; with 100 the JIT still
+ * compiled during the measured rows, which then carried its CPU). Results, with this JVM's
  * CPU time per submission of each path and the load average, in {@code it/target/bench/daemon.md}.
  */
 @ExtendWith(KubernetesApiServerExtension.class)
@@ -60,7 +60,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class DaemonThroughputBenchIT {
 
     private static final int CONCURRENCY = 32;
-    private static final int WARM_UP = Integer.getInteger("sparkk8s.bench.daemon.warmup", 100);
+    private static final int WARM_UP = Integer.getInteger("sparkk8s.bench.daemon.warmup", 800);
     private static final String TOKEN = "bench-token";
 
     @Test
