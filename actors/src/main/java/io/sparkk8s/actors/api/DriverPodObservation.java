@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkk8s.submission.steps.BaseDriverPodStep;
+import io.sparkk8s.submission.steps.DriverLabelsStep;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,26 @@ import java.util.Optional;
  */
 public record DriverPodObservation(String namespace, String podName, String phase, Optional<Integer> exitCode,
     Optional<String> reason, Optional<String> message, boolean deleted) {
+
+    /** Annotation on the driver pod holding the application name as submitted (labels cannot hold every name). */
+    public static final String APP_NAME_ANNOTATION = "spark-k8s.io/app-name";
+
+    /**
+     * The status of the submission whose driver pod is {@code pod}, from the pod alone: the id from its
+     * {@code spark-app-selector} label, the name from {@link #APP_NAME_ANNOTATION} (else the
+     * {@code spark-app-name} label, else the pod's name), the state from its phase and driver container.
+     */
+    public static SubmissionStatus status(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
+            : pod.getMetadata().getAnnotations();
+        String appName = annotations.getOrDefault(APP_NAME_ANNOTATION,
+            labels.getOrDefault(DriverLabelsStep.APP_NAME_LABEL, pod.getMetadata().getName()));
+        SubmissionStatus base = new SubmissionStatus(labels.getOrDefault(DriverLabelsStep.APP_ID_LABEL,
+            pod.getMetadata().getName()), appName, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            SubmissionState.SUBMITTED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
+        return of(pod, pod.getMetadata().getDeletionTimestamp() != null).apply(base, false);
+    }
 
     /** The observation of {@code pod}, present or {@code deleted}. */
     public static DriverPodObservation of(Pod pod, boolean deleted) {

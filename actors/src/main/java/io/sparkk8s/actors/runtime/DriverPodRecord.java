@@ -2,11 +2,8 @@ package io.sparkk8s.actors.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkk8s.actors.api.DriverPodObservation;
-import io.sparkk8s.actors.api.SubmissionState;
-import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +17,7 @@ import java.util.Optional;
 public final class DriverPodRecord {
 
     /** Annotation on the driver pod holding the application name as submitted (labels cannot hold every name). */
-    public static final String APP_NAME_ANNOTATION = "spark-k8s.io/app-name";
+    public static final String APP_NAME_ANNOTATION = DriverPodObservation.APP_NAME_ANNOTATION;
 
     /** The Spark configuration key that puts {@link #APP_NAME_ANNOTATION} on the driver pod. */
     public static final String APP_NAME_ANNOTATION_KEY = DriverLabelsStep.ANNOTATION_PREFIX + APP_NAME_ANNOTATION;
@@ -33,23 +30,6 @@ public final class DriverPodRecord {
         Map<String, String> labels = labels(pod);
         return "driver".equals(labels.get(DriverLabelsStep.ROLE_LABEL))
             ? Optional.ofNullable(labels.get(DriverLabelsStep.APP_ID_LABEL)) : Optional.empty();
-    }
-
-    /**
-     * The status of the submission whose driver pod is {@code pod}: the application name from the
-     * annotation (else the {@code spark-app-name} label, else the pod's name); a pod being deleted counts as
-     * deleted.
-     */
-    public static SubmissionStatus status(Pod pod) {
-        Map<String, String> labels = labels(pod);
-        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
-            : pod.getMetadata().getAnnotations();
-        String appName = annotations.getOrDefault(APP_NAME_ANNOTATION,
-            labels.getOrDefault(DriverLabelsStep.APP_NAME_LABEL, pod.getMetadata().getName()));
-        SubmissionStatus base = new SubmissionStatus(labels.getOrDefault(DriverLabelsStep.APP_ID_LABEL,
-            pod.getMetadata().getName()), appName, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-            SubmissionState.SUBMITTED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
-        return DriverPodObservation.of(pod, pod.getMetadata().getDeletionTimestamp() != null).apply(base, false);
     }
 
     /** The names of the submission whose driver pod is {@code pod}, as far as following it needs them. */

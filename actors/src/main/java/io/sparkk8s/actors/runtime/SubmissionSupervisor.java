@@ -5,6 +5,7 @@ import static io.sparkk8s.actors.runtime.CompletionFailures.unwrap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkk8s.actors.api.ApiError;
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.actors.api.SubmissionException;
 import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionFilter;
@@ -479,7 +480,7 @@ public final class SubmissionSupervisor {
                 return false;
             }
             String id = found.get();
-            SubmissionStatus status = DriverPodRecord.status(pod);
+            SubmissionStatus status = DriverPodObservation.status(pod);
             DriverResourceNames names = DriverPodRecord.names(pod);
             Entry entry = new Entry(null, names, status, null);
             entries.put(id, entry);

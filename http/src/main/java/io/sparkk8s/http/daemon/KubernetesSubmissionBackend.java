@@ -328,15 +328,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     /** The status a driver pod shows. */
     static SubmissionStatus status(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
-            : pod.getMetadata().getAnnotations();
-        String appName = annotations.getOrDefault(SubmissionTranslator.APP_NAME_ANNOTATION,
-            labels.getOrDefault("spark-app-name", pod.getMetadata().getName()));
-        SubmissionStatus base = new SubmissionStatus(labels.getOrDefault(DriverLabelsStep.APP_ID_LABEL,
-            pod.getMetadata().getName()), appName, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-            SubmissionState.SUBMITTED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
-        return DriverPodObservation.of(pod, pod.getMetadata().getDeletionTimestamp() != null).apply(base, false);
+        return DriverPodObservation.status(pod);
     }
 
     private <T> CompletionStage<T> blockingCall(Supplier<T> call) {

@@ -1,5 +1,6 @@
 package io.sparkk8s.http.daemon;
 
+import io.sparkk8s.actors.api.DriverPodObservation;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SparkConf;
 import io.sparkk8s.config.SubmissionRequest;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
 public final class SubmissionTranslator {
 
     /** Annotation on the driver pod holding the application name. */
-    public static final String APP_NAME_ANNOTATION = "spark-k8s.io/app-name";
+    public static final String APP_NAME_ANNOTATION = DriverPodObservation.APP_NAME_ANNOTATION;
 
     private static final String NAMESPACE_KEY = "spark.kubernetes.namespace";
     private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:.*");
