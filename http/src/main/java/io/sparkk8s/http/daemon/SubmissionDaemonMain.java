@@ -1,10 +1,10 @@
 package io.sparkk8s.http.daemon;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sparkk8s.actors.api.SparkKubernetesSubmitter;
+import io.sparkk8s.staging.BulkTransferTuning;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -48,7 +48,8 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigFactory.load();
+        // The daemon streams multipart uploads through to the staging server: the same TCP tuning.
+        Config config = BulkTransferTuning.load(SubmissionDaemonMain.class.getClassLoader());
         DaemonSettings settings;
         UploadSettings uploads;
         ReloadingTokens tokens;

@@ -1,8 +1,8 @@
 package io.sparkk8s.http.staging;
 
-import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sparkk8s.staging.BulkTransferTuning;
 import io.sparkk8s.staging.store.LocalDiskBlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +61,7 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
         com.typesafe.config.Config config;
         boolean ownerCleanup;
         try {
-            config = ConfigFactory.load();
+            config = BulkTransferTuning.load(ResourceStagingServerMain.class.getClassLoader());
             settings = StagingServerSettings.fromConfig(config);
             ownerCleanup = OwnerCleanup.enabled(config);
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
@@ -77,7 +77,7 @@ public final class ResourceStagingServerMain implements Callable<Integer> {
         if (storeRoot != null) {
             settings = settings.withStoreRoot(storeRoot);
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "resource-staging-server");
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "resource-staging-server", config);
         ResourceStagingServer server;
         // One client per process, from kubeconfig or the pod's service account; only with owner cleanup.
         KubernetesClient kubernetes = ownerCleanup ? new KubernetesClientBuilder().build() : null;

@@ -20,10 +20,7 @@ import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +47,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Opt-in (a measurement, and it takes minutes): {@code ./mvnw -B -pl it -am -Pbench verify
  * -Dit.test=DaemonThroughputBenchIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}; {@code
- * -Dsparkk8s.bench.daemon.count=N} sets the submissions per path (default 300), {@code
+ * -Dsparkk8s.bench.daemon.count=N} sets the submissions per path and row (default 1,500: with 300 a half
+ * lasted about a second and the ratio of the same commit ranged from 0.74 to 0.99), {@code
  * -Dsparkk8s.bench.daemon.warmup=N} the warm-up submissions per path (default 800; with 100 the JIT still
  * compiled during the measured rows, which then carried its CPU). Results, with this JVM's
  * CPU time per submission of each path and the load average, in {@code it/target/bench/daemon.md}.
@@ -65,7 +63,7 @@ class DaemonThroughputBenchIT {
 
     @Test
     void submissionsPerMinuteThroughRestAgainstTheJavaApi(KubernetesTestContext ctx) throws Exception {
-        int count = Integer.getInteger("sparkk8s.bench.daemon.count", 300);
+        int count = Integer.getInteger("sparkk8s.bench.daemon.count", 1500);
         String apiNs = namespace(ctx.client(), ctx.namespace() + "-api");
         String restNs = namespace(ctx.client(), ctx.namespace() + "-rest");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "daemon-bench");
@@ -86,21 +84,19 @@ class DaemonThroughputBenchIT {
                     system.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofSeconds(2), metrics),
                 new SubmissionTranslator("k8s://" + ctx.masterUrl()), () -> tokens, metrics)
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            URI submissions = URI.create("http://127.0.0.1:" + daemon.binding().localAddress().getPort()
-                + "/v1/submissions");
-            // HTTP/1.1: the daemon speaks nothing else (asking for HTTP/2 adds an upgrade attempt per connection)
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // One blocking keep-alive connection per caller (KeepAliveCallers: the leanest client, so that the load
+            // generator takes little of the two cores the daemon and the API server share).
+            KeepAliveCallers http = new KeepAliveCallers(new InetSocketAddress("127.0.0.1",
+                daemon.binding().localAddress().getPort()), "/v1/submissions",
+                List.of("Authorization: Bearer " + TOKEN, "Content-Type: application/json"), 2 * CONCURRENCY);
             IntFunction<CompletableFuture<?>> viaApi = i -> direct.submit(request("api-" + i, apiNs, ctx.masterUrl()))
                 .toCompletableFuture();
-            IntFunction<CompletableFuture<?>> viaRest = i -> http.sendAsync(HttpRequest.newBuilder(submissions)
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body("rest-" + i, restNs))).build(),
-                HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
-                    if (r.statusCode() != 201) {
-                        throw new IllegalStateException("POST answered " + r.statusCode() + ": " + r.body());
-                    }
-                    return r;
-                });
+            IntFunction<CompletableFuture<?>> viaRest = i -> http.post(body("rest-" + i, restNs)).thenApply(r -> {
+                if (r.status() != 201) {
+                    throw new IllegalStateException("POST answered " + r.status() + ": " + r.body());
+                }
+                return r;
+            });
 
             // warm both paths up until the JIT has compiled them (30 each left the first measured half
             // paying for compilation: its CPU per submission was half again that of the later halves)
@@ -113,6 +109,7 @@ class DaemonThroughputBenchIT {
             Measured[] saturated = measure(viaApi, viaRest, count, 2 * CONCURRENCY, 100_000);
             String loadAfter = loadAverage();
             count = count / 2 * 2;
+            http.close();
             daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             String report = String.format(Locale.ROOT, """
@@ -122,7 +119,8 @@ class DaemonThroughputBenchIT {
                 warm up, both paths in one JVM and one run (A-B-B-A halves), each with its own submitter (%d in
                 flight). A REST
                 submission is a loopback HTTP/1.1 POST of JSON, validated by the CLI's parser, authorised by
-                bearer token, answered 201 once the driver pod exists. CPU: this JVM's CPU time per submission
+                bearer token, answered 201 once the driver pod exists; each caller a thread with one keep-alive
+                connection and blocking socket I/O. CPU: this JVM's CPU time per submission
                 (daemon, runtime and the benchmark's HTTP client; the API server's and etcd's are not included).
 
                 | callers | path | submissions/min | p50 latency | p99 latency | CPU per submission |

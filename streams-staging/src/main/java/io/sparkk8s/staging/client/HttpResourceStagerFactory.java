@@ -3,6 +3,7 @@ package io.sparkk8s.staging.client;
 import com.typesafe.config.ConfigFactory;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SparkConf;
+import io.sparkk8s.staging.BulkTransferTuning;
 import io.sparkk8s.staging.tls.StagingTls;
 import io.sparkk8s.submission.staging.ResourceStager;
 import io.sparkk8s.submission.staging.ResourceStagerFactory;
@@ -47,7 +48,7 @@ public final class HttpResourceStagerFactory implements ResourceStagerFactory {
         Optional<SSLContext> tls = clientTls(stagingServer, conf);
         ActorSystem system = ActorSystem.create("spark-k8s-stager", ConfigFactory
             .parseString("pekko.daemonic = on\npekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
-            .withFallback(ConfigFactory.load(HttpResourceStagerFactory.class.getClassLoader())),
+            .withFallback(BulkTransferTuning.load(HttpResourceStagerFactory.class.getClassLoader())),
             HttpResourceStagerFactory.class.getClassLoader());
         Executor blockingIo = system.dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
         // On a terminal a progress bar redrawn in place; otherwise (CI, logs, pipes) a line every 5 s.
