@@ -224,6 +224,60 @@ class CliThroughDaemonIT {
         }
     }
 
+    @Test
+    void aKillThroughTheDaemonGivesTheDriverPodTheGracePeriodTheDirectKillGivesIt(KubernetesTestContext ctx)
+        throws Exception {
+        SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
+            .kubernetesClient(ctx.client()).build();
+        DaemonMetrics metrics = new DaemonMetrics();
+        SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
+                .withBinding("127.0.0.1", 0), Optional.empty(),
+            new KubernetesSubmissionBackend(submitter, ctx.client(),
+                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
+            new SubmissionTranslator("k8s://" + ctx.masterUrl()),
+            () -> BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace()), "test"), metrics)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            String url = "http://127.0.0.1:" + daemon.binding().localAddress().getPort();
+            String tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n").toString();
+            String[] viaDaemon = {"--daemon", url, "--daemon-token-file", tokenFile};
+            String[] direct = {"--master", "k8s://" + ctx.masterUrl()};
+            String[] grace = {"--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=45s"};
+            Map<String, String[]> ways = new LinkedHashMap<>();
+            ways.put("graceful-direct", direct);
+            ways.put("graceful-daemon", viaDaemon);
+            Map<String, String> pods = new LinkedHashMap<>();
+            for (var way : ways.entrySet()) {
+                Run submitted = cli(ctx, submitArgs(ctx, way.getKey(), way.getValue()).toArray(String[]::new));
+                assertThat(submitted.exit()).as(submitted.err()).isZero();
+                String id = submitted.out().strip();
+                pods.put(way.getKey(), id);
+                SubmissionDaemonIT.bindToANode(ctx, id.substring(ctx.namespace().length() + 1));
+            }
+
+            for (var way : ways.entrySet()) {
+                List<String> kill = new ArrayList<>(List.of("kill", pods.get(way.getKey())));
+                kill.addAll(List.of(way.getValue()));
+                kill.addAll(List.of(grace));
+                Run killed = cli(ctx, kill.toArray(String[]::new));
+                assertThat(killed.exit()).as(killed.err()).isZero();
+                assertThat(killed.out()).isEqualTo("killed " + pods.get(way.getKey()) + System.lineSeparator());
+                assertThat(killed.err()).doesNotContain("appKillPodDeletionGracePeriod");
+            }
+
+            for (String id : pods.values()) {
+                Pod pod = ctx.client().pods().inNamespace(ctx.namespace())
+                    .withName(id.substring(ctx.namespace().length() + 1)).get();
+                assertThat(pod).as(id).isNotNull();
+                assertThat(pod.getMetadata().getDeletionTimestamp()).as(id).isNotNull();
+                assertThat(pod.getMetadata().getDeletionGracePeriodSeconds()).as(id).isEqualTo(45L);
+            }
+        } finally {
+            daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            submitter.close();
+        }
+    }
+
     /** The init-container's properties of submission {@code appId}, from its ConfigMap. */
     private static Properties initProperties(KubernetesTestContext ctx, String appId) throws IOException {
         ConfigMap initConfig = ctx.client().configMaps().inNamespace(ctx.namespace())

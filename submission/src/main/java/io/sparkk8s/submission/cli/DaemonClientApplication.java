@@ -137,10 +137,8 @@ final class DaemonClientApplication {
 
     int kill(String target, SparkConf conf) throws InterruptedException {
         DriverPodSelector selector = DriverPodSelector.parse("--kill", target, namespace(conf));
-        if (KubernetesKeys.APP_KILL_GRACE_PERIOD.find(conf).isPresent()) {
-            err.println("Warning: " + KubernetesKeys.APP_KILL_GRACE_PERIOD.key() + " is not applied through --daemon"
-                + " (the daemon deletes the driver pod with the pod's own grace period)");
-        }
+        // as the direct kill: the driver pod's deletion gets this grace period, else the pod's own
+        Optional<Duration> grace = KubernetesKeys.APP_KILL_GRACE_PERIOD.find(conf);
         SubmissionDaemonClient client = client();
         return call(() -> {
             List<DaemonSubmission> matching = select(client, selector);
@@ -149,7 +147,7 @@ final class DaemonClientApplication {
                     + " namespace " + selector.namespace() + "; use --status to list them");
             }
             for (DaemonSubmission s : matching) {
-                await(client.kill(s.id()));
+                await(client.kill(s.id(), grace));
                 out.println("killed " + s.namespace() + ":" + s.driverPodName());
             }
             return SubmissionCli.EXIT_OK;

@@ -310,6 +310,20 @@ class SubmissionCliDaemonTest {
     }
 
     @Test
+    void aKillSendsTheConfiguredGracePeriodAsTheDirectKillAppliesIt() {
+        int exit = cli("kill", "jobs:pi-1-driver", "--daemon", url, "--daemon-token-file", tokenFile.toString(),
+            "--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=2min");
+        int zero = cli("kill", "jobs:pi-2-driver", "--daemon", url, "--daemon-token-file", tokenFile.toString(),
+            "--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=0");
+
+        assertThat(exit).isZero();
+        assertThat(zero).as(stderr()).isZero();
+        assertThat(stderr()).doesNotContain("appKillPodDeletionGracePeriod");
+        assertThat(requests).contains("DELETE /v1/submissions/spark-1?gracePeriodSeconds=120",
+            "DELETE /v1/submissions/spark-2?gracePeriodSeconds=0");
+    }
+
+    @Test
     void aTokenTheDaemonRefusesIsAnApiErrorNamingTheTokenFile() throws IOException {
         Files.writeString(tokenFile, "wrong");
 
