@@ -309,8 +309,8 @@ final class DaemonClientApplication {
         if (isLocal(value)) {
             problems.add(new InvalidConfigurationException(option, "'" + value + "' is a file on this machine, and"
                 + " the daemon takes uploads of --jars, --files, --py-files and the primary resource only: give a"
-                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://), stage the file there"
-                + " first, or submit without --daemon"));
+                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://) or stage the file"
+                + " there first"));
         }
         return value;
     }

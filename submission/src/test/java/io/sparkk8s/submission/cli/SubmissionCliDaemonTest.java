@@ -265,7 +265,9 @@ class SubmissionCliDaemonTest {
         assertThat(cli(submit("--archives", archive.toString(), "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
         assertThat(stderr()).contains("--archives: '" + archive + "' is a file on this machine, and the daemon takes"
-            + " uploads of --jars, --files, --py-files and the primary resource only").contains("without --daemon");
+            + " uploads of --jars, --files, --py-files and the primary resource only").contains("give a remote URI")
+            // the direct path would not stage it either (it passes the path of this machine on to the driver)
+            .doesNotContain("without --daemon");
 
         assertThat(cli(submit("--jars", spaced.toString(), "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
@@ -283,6 +285,28 @@ class SubmissionCliDaemonTest {
         assertThat(stderr()).contains("--files/--jars: the daemon at " + url + "/ takes no uploads of local files"
             + " (this daemon takes no multipart submissions)").contains("submit without --daemon");
         assertThat(requests).containsExactly("POST /v1/submissions");
+    }
+
+    @Test
+    void aLocalDirectoryIsRefusedWithTheDirectPathsMessageAndNothingIsSent() throws IOException {
+        Path directory = Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(directory.resolve("app.conf"), "x");
+        List<String> direct = List.of("submit", "--dry-run", "--master", "k8s://https://127.0.0.1:1", "--name", "pi",
+            "--class", "org.example.Pi", "--conf", "spark.kubernetes.container.image=apache/spark:3.5.3");
+
+        for (String option : List.of("--files", "--jars")) {
+            List<String> directArgs = new ArrayList<>(direct);
+            directArgs.addAll(List.of(option, directory.toString(), "local:///opt/app.jar"));
+            assertThat(cli(directArgs.toArray(String[]::new))).isEqualTo(SubmissionCli.EXIT_USAGE);
+            String directError = stderr().lines().filter(l -> l.contains(option + ":")).findFirst().orElseThrow();
+
+            assertThat(cli(submit(option, directory.toString(), "local:///opt/app.jar")))
+                .isEqualTo(SubmissionCli.EXIT_USAGE);
+
+            assertThat(directError).contains(option + ": '" + directory + "' does not exist or is not a readable file");
+            assertThat(stderr()).contains(directError);
+        }
+        assertThat(requests).isEmpty();
     }
 
     @Test
