@@ -254,7 +254,7 @@ final class DaemonClientApplication {
             List<String> sent = items.stream().map(item -> switch (key) {
                 case "spark.jars" -> upload(option, item, uploads.jars, uploads, problems);
                 case "spark.files", "spark.submit.pyFiles" -> upload(option, item, uploads.files, uploads, problems);
-                default -> remoteOnly(option, item, problems);
+                default -> uploadArchive(option, item, uploads, problems);
             }).toList();
             dependencies.put(key, sent.isEmpty() ? null : sent);
         });
@@ -304,15 +304,16 @@ final class DaemonClientApplication {
         return path.getFileName() == null ? value : path.getFileName().toString();
     }
 
-    /** The daemon takes no upload for this option: a local file would be a path on the daemon's machine. */
-    private static String remoteOnly(String option, String value, List<InvalidConfigurationException> problems) {
-        if (isLocal(value)) {
-            problems.add(new InvalidConfigurationException(option, "'" + value + "' is a file on this machine, and"
-                + " the daemon takes uploads of --jars, --files, --py-files and the primary resource only: give a"
-                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://) or stage the file"
-                + " there first"));
-        }
-        return value;
+    /**
+     * A local archive goes in the files bundle, as the direct path stages it, and keeps the {@code #name} of
+     * the directory it is unpacked into.
+     */
+    private static String uploadArchive(String option, String value, Uploads uploads,
+        List<InvalidConfigurationException> problems) {
+        int hash = value.lastIndexOf('#');
+        boolean named = hash > 0 && value.indexOf('/', hash) < 0;
+        String archive = named ? value.substring(0, hash) : value;
+        return upload(option, archive, uploads.files, uploads, problems) + (named ? value.substring(hash) : "");
     }
 
     private static boolean isLocal(String value) {

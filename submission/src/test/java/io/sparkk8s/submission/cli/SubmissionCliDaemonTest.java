@@ -256,18 +256,37 @@ class SubmissionCliDaemonTest {
     }
 
     @Test
+    void sendsLocalArchivesInTheFilesBundleAsTheDirectPathStagesThemKeepingTheirName() throws IOException {
+        Path env = Files.writeString(dir.resolve("env.tgz"), "not really an archive");
+        Path model = Files.writeString(dir.resolve("model.zip"), "zip");
+        Path conf = Files.writeString(dir.resolve("app.conf"), "a = 1\n");
+
+        int exit = cli(submit("--archives", env + "#py-env,file://" + model + ",https://repo.example/r.tgz#r",
+            "--files", conf.toString(), "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "local:///opt/app.jar"));
+
+        assertThat(exit).as(stderr()).isZero();
+        List<MultipartParts.Part> parts = multiparts.get(0);
+        assertThat(parts).extracting(MultipartParts.Part::name).containsExactly("submission", "files");
+        JsonNode body = JSON.readTree(parts.get(0).content());
+        assertThat(JSON.convertValue(body.get("archives"), List.class))
+            .containsExactly("env.tgz#py-env", "model.zip", "https://repo.example/r.tgz#r");
+        assertThat(JSON.convertValue(body.get("files"), List.class)).containsExactly("app.conf");
+        Map<String, byte[]> files = MultipartParts.untar(parts.get(1).content());
+        assertThat(files.keySet()).containsExactlyInAnyOrder("app.conf", "env.tgz", "model.zip");
+        assertThat(files.get("env.tgz")).isEqualTo(Files.readAllBytes(env));
+    }
+
+    @Test
     void localFilesTheDaemonCannotTakeAreUsageErrorsNamingTheOptionAndNothingIsSent() throws IOException {
-        Path archive = Files.writeString(dir.resolve("env.tgz"), "not really an archive");
         Path spaced = Files.writeString(dir.resolve("my dep.jar"), "x");
         Path a = Files.writeString(Files.createDirectories(dir.resolve("a")).resolve("same.txt"), "a");
         Path b = Files.writeString(Files.createDirectories(dir.resolve("b")).resolve("same.txt"), "b");
 
-        assertThat(cli(submit("--archives", archive.toString(), "local:///opt/app.jar")))
+        Path archive = Files.writeString(dir.resolve("my env.tgz"), "x");
+        assertThat(cli(submit("--archives", archive + "#env", "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
-        assertThat(stderr()).contains("--archives: '" + archive + "' is a file on this machine, and the daemon takes"
-            + " uploads of --jars, --files, --py-files and the primary resource only").contains("give a remote URI")
-            // the direct path would not stage it either (it passes the path of this machine on to the driver)
-            .doesNotContain("without --daemon");
+        assertThat(stderr()).contains("--archives: " + archive + ": the daemon takes uploaded files named by letters");
 
         assertThat(cli(submit("--jars", spaced.toString(), "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
