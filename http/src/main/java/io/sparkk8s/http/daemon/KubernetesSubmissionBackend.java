@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -243,7 +244,19 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     }
 
     @Override
-    public CompletionStage<SubmissionStatus> kill(SubmissionStatus current) {
+    public CompletionStage<SubmissionStatus> kill(SubmissionStatus current, OptionalLong gracePeriodSeconds) {
+        if (gracePeriodSeconds.isEmpty()) {
+            return kill(current);
+        }
+        // The Java API's kill deletes with the pod's own grace period. Deleting with the requested one first
+        // decides it: the API server may only shorten a pending graceful deletion, so the runtime's delete that
+        // follows leaves it as it is and only ends the submission in the runtime's books.
+        return blockingCall(() -> client.pods().inNamespace(current.namespace()).withName(current.driverPodName())
+            .withGracePeriod(gracePeriodSeconds.getAsLong()).delete())
+            .thenCompose(deleted -> kill(current));
+    }
+
+    private CompletionStage<SubmissionStatus> kill(SubmissionStatus current) {
         if (current.state().isTerminal()) {
             // As the CLI's direct kill: the finished driver pod is deleted too (it holds the log and the
             // outcome until then); the answer keeps the outcome it had.

@@ -250,6 +250,8 @@ final class MultipartSubmissions {
         uploaded(request, "spark.jars", jarNames);
         uploaded(request, "spark.files", fileNames);
         uploaded(request, "spark.submit.pyFiles", fileNames);
+        // as the direct path stages them: local archives travel in the files bundle
+        uploaded(request, "spark.archives", fileNames);
         if (DependencyPaths.kind(request.primaryResource()) == DependencyPaths.Kind.SUBMITTER_LOCAL) {
             (request.applicationType() == SubmissionRequest.ApplicationType.JAVA ? jarNames : fileNames)
                 .add(request.primaryResource());
@@ -276,7 +278,7 @@ final class MultipartSubmissions {
 
     private static void uploaded(SubmissionRequest request, String key, Set<String> names) {
         for (String entry : request.sparkConf().get(key).orElse("").split(",")) {
-            String e = entry.strip();
+            String e = key.equals("spark.archives") ? entry.strip().replaceFirst("#[^/]*$", "") : entry.strip();
             if (!e.isEmpty() && DependencyPaths.kind(e) == DependencyPaths.Kind.SUBMITTER_LOCAL) {
                 names.add(e);
             }

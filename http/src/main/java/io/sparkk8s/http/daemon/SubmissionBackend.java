@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,8 +57,11 @@ public interface SubmissionBackend {
     /** A page of the submissions {@code query} selects, oldest first. */
     CompletionStage<Page> list(Query query);
 
-    /** Kills {@code current}; completes with its status after the kill. */
-    CompletionStage<SubmissionStatus> kill(SubmissionStatus current);
+    /**
+     * Kills {@code current}: deletes its driver pod, with {@code gracePeriodSeconds} when given (else the
+     * pod's own grace period); completes with its status after the kill.
+     */
+    CompletionStage<SubmissionStatus> kill(SubmissionStatus current, OptionalLong gracePeriodSeconds);
 
     /** The status changes of {@code current}: the current status, each change, complete after a terminal one. */
     Source<SubmissionStatus, NotUsed> events(SubmissionStatus current);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +80,9 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         "([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final String GRACE_PERIOD = "gracePeriodSeconds";
+    /** Whole seconds that fit a long (the API server's gracePeriodSeconds is an int64). */
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,18}");
     private static final Duration ENTITY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
     /** Runs a continuation on the thread that completed the stage (all daemon continuations are short). */
@@ -209,9 +213,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                     pathEnd(() -> concat(
                         get(() -> completeWithFuture(withSubmission(id, caller, s -> CompletableFuture
                             .completedFuture(ok(s))))),
-                        delete(() -> completeWithFuture(withSubmission(id, caller, s -> backend.kill(s)
-                            .thenApply(killed -> ok(killed).addAttribute(OUTCOME, "killed " + id + " in "
-                                + s.namespace() + " for " + caller.name()))))))),
+                        delete(() -> parameterOptional(GRACE_PERIOD, grace -> completeWithFuture(
+                            kill(id, caller, grace)))))),
                     path("events", () -> get(() -> completeWithFuture(withSubmission(id, caller,
                         s -> CompletableFuture.completedFuture(events(s)))))),
                     path("log", () -> get(() -> parameterOptional("tail", tail ->
@@ -536,6 +539,17 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         int n = lines;
         return withSubmission(id, caller, s -> backend.log(s, n).thenApply(text -> HttpResponse.create()
             .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text == null ? "" : text))));
+    }
+
+    private CompletionStage<HttpResponse> kill(String id, BearerTokens.Caller caller, Optional<String> grace) {
+        if (grace.isPresent() && !SECONDS.matcher(grace.get()).matches()) {
+            return done(error(StatusCodes.BAD_REQUEST, "invalid_request", GRACE_PERIOD + ": '" + grace.get()
+                + "' is not a grace period; expected a whole number of seconds, 0 or more (0 deletes the driver pod"
+                + " at once; leave it out for the pod's own grace period)", GRACE_PERIOD));
+        }
+        OptionalLong seconds = grace.map(g -> OptionalLong.of(Long.parseLong(g))).orElse(OptionalLong.empty());
+        return withSubmission(id, caller, s -> backend.kill(s, seconds).thenApply(killed -> ok(killed)
+            .addAttribute(OUTCOME, "killed " + id + " in " + s.namespace() + " for " + caller.name())));
     }
 
     private HttpResponse events(SubmissionStatus current) {

@@ -74,8 +74,9 @@ public final class SubmissionTranslator {
 
     /**
      * The request {@code body} asks for; with {@code uploads} (the {@code submission} part of a multipart
-     * request) {@code primaryResource}, {@code jars}, {@code files} and {@code pyFiles} may also be plain
-     * file names, naming files of the request's {@code jars} and {@code files} bundles.
+     * request) {@code primaryResource}, {@code jars}, {@code files}, {@code pyFiles} and {@code archives} (with
+     * an optional {@code #name}) may also be plain file names, naming files of the request's {@code jars} and
+     * {@code files} bundles (archives travel in the files bundle, as on the CLI's direct path).
      *
      * @throws FieldProblem naming the JSON field (or {@code conf.<key>}) at fault, with the CLI's message
      */
@@ -93,7 +94,17 @@ public final class SubmissionTranslator {
             }
         }
         for (int i = 0; i < nz(body.archives()).size(); i++) {
-            requireRemote("archives[" + i + "]", body.archives().get(i), false, problems);
+            String archive = body.archives().get(i);
+            // an uploaded archive may name the directory it is unpacked into: env.tar.gz#env
+            int hash = archive == null ? -1 : archive.lastIndexOf('#');
+            if (uploads && hash > 0 && isLocal(archive) && !UPLOADED_NAME.matcher(archive.substring(hash + 1))
+                .matches()) {
+                problems.add(new FieldProblem.Problem("archives[" + i + "]", "'" + archive + "' names the directory"
+                    + " to unpack into after '#' with letters, digits, '.', '_', '+', '-' only"));
+                continue;
+            }
+            requireRemote("archives[" + i + "]", uploads && hash > 0 && isLocal(archive) ? archive.substring(0, hash)
+                : archive, uploads, problems);
         }
         Map<String, String> conf = new LinkedHashMap<>();
         if (body.conf() != null) {
@@ -129,7 +140,7 @@ public final class SubmissionTranslator {
         list(argv, "--jars", uploaded(body.jars(), uploads));
         list(argv, "--files", uploaded(body.files(), uploads));
         list(argv, "--py-files", uploaded(body.pyFiles(), uploads));
-        list(argv, "--archives", body.archives());
+        list(argv, "--archives", uploaded(body.archives(), uploads));
         option(argv, "--driver-memory", body.driverMemory());
         option(argv, "--driver-cores", body.driverCores());
         option(argv, "--executor-memory", body.executorMemory());
@@ -198,7 +209,7 @@ public final class SubmissionTranslator {
 
     private static SubmissionRequest withUploadedNames(SubmissionRequest r) {
         SparkConf conf = r.sparkConf();
-        for (String key : List.of("spark.jars", "spark.files", "spark.submit.pyFiles")) {
+        for (String key : List.of("spark.jars", "spark.files", "spark.submit.pyFiles", "spark.archives")) {
             if (conf.contains(key)) {
                 conf = conf.with(key, conf.get(key).orElseThrow().replace(UPLOAD_MARK, ""));
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,8 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
     final Map<String, List<SubmittedResourceIdAndSecret>> stagedBundles = new ConcurrentHashMap<>();
     /** What each staged submission was handed besides its bundles (staging URI, trust), by id. */
     final Map<String, Staged> staged = new ConcurrentHashMap<>();
+    /** The grace period each kill was given, by submission id. */
+    final Map<String, OptionalLong> killGracePeriods = new ConcurrentHashMap<>();
     final AtomicInteger submits = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
     volatile Throwable failNextSubmit;
@@ -153,7 +156,8 @@ final class InMemorySubmissionBackend implements SubmissionBackend {
     }
 
     @Override
-    public CompletionStage<SubmissionStatus> kill(SubmissionStatus current) {
+    public CompletionStage<SubmissionStatus> kill(SubmissionStatus current, OptionalLong gracePeriodSeconds) {
+        killGracePeriods.put(current.submissionId(), gracePeriodSeconds);
         SubmissionStatus killed = current.with(SubmissionState.KILLED, Optional.empty(), Optional.of("Killed"),
             Optional.empty());
         submissions.put(current.submissionId(), killed);

@@ -117,6 +117,46 @@ class MultipartSubmissionTest {
     }
 
     @Test
+    void uploadedArchivesTravelInTheFilesBundleAndKeepTheirNameInSparkArchives() throws Exception {
+        byte[] files = tar(Map.of("job.conf", "rows=10\n".getBytes(StandardCharsets.UTF_8), "env.tgz", random(5_000),
+            "model.zip", random(3_000)));
+        String submission = "{\"name\":\"etl\",\"namespace\":\"team-a\",\"mainClass\":\"com.example.Etl\","
+            + "\"primaryResource\":\"local:///opt/etl.jar\",\"files\":[\"job.conf\"],\"archives\":[\"env.tgz#py-env\","
+            + "\"model.zip\",\"https://repo.example.com/r.tgz#r\"],\"conf\":{"
+            + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"}}";
+
+        HttpResponse<String> r = post(multipart(part("submission", "application/json", submission.getBytes(
+            StandardCharsets.UTF_8)), part("files", "application/x-tar", files)), Optional.empty(), false);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String id = JSON.readTree(r.body()).get("id").asText();
+        StagedUploads uploads = (StagedUploads) server.backend.staged.get(id).stager();
+        assertThat(uploads.fileNames()).containsExactlyInAnyOrder("job.conf", "env.tgz", "model.zip");
+        assertThat(uploads.jarNames()).isEmpty();
+        assertThat(download(server.backend.stagedBundles.get(id).get(0))).isEqualTo(files);
+        assertThat(server.backend.requests.get(id).sparkConf().get("spark.archives"))
+            .contains("env.tgz#py-env,model.zip,https://repo.example.com/r.tgz#r");
+    }
+
+    @Test
+    void anArchiveNameTheDaemonCannotTakeIsAnswered400NamingItsEntryAndNothingIsStaged() throws Exception {
+        for (String archive : List.of("env.tgz#../up", "dir/env.tgz", "env.tgz#")) {
+            String submission = "{\"name\":\"etl\",\"namespace\":\"team-a\",\"mainClass\":\"com.example.Etl\","
+                + "\"primaryResource\":\"local:///opt/etl.jar\",\"archives\":[\"" + archive + "\"],\"conf\":{"
+                + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"}}";
+
+            HttpResponse<String> r = post(multipart(part("submission", "application/json", submission.getBytes(
+                StandardCharsets.UTF_8)), part("files", "application/x-tar", tar(Map.of("env.tgz", random(10))))),
+                Optional.empty(), false);
+
+            assertThat(r.statusCode()).as(archive + ": " + r.body()).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("field").asText()).isEqualTo("archives[0]");
+        }
+        assertThat(indexEntries()).isEmpty();
+        assertThat(server.backend.submits.get()).isZero();
+    }
+
+    @Test
     void aStreamedPartOverTheLimitIsAnswered413AndNothingIsStagedOrSubmitted() throws Exception {
         byte[] small = tar(Map.of("etl.jar", random(1000), "dep.jar", random(1000)));
         byte[] huge = tar(Map.of("job.conf", random((int) MAX_BUNDLE + 10_000)));

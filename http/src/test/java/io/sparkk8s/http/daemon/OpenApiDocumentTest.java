@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -147,6 +148,30 @@ class OpenApiDocumentTest {
 
         assertThat(kill.at("/description").asText()).contains("whatever its phase").contains("SUCCEEDED");
         assertThat(kill.at("/responses/200/description").asText()).contains("deleted all the same");
+    }
+
+    @Test
+    void theKillsGracePeriodIsDocumentedAsTheRouteReadsIt() throws Exception {
+        JsonNode kill = document().at("/paths/~1v1~1submissions~1{id}/delete");
+        List<String> parameters = new ArrayList<>();
+        kill.get("parameters").forEach(p -> parameters.add(p.get("name").asText() + " in " + p.get("in").asText()));
+        JsonNode grace = kill.get("parameters").get(0);
+        String other = new ObjectMapper().readTree(server.post(DaemonTestServer.ADMIN, SubmissionDaemonRoutesTest.VALID)
+            .body()).get("id").asText();
+
+        HttpResponse<String> refused = call("delete", "/v1/submissions/" + other + "?gracePeriodSeconds=-1");
+        HttpResponse<String> killed = call("delete", "/v1/submissions/" + other + "?gracePeriodSeconds=7");
+
+        assertThat(parameters).containsExactly("gracePeriodSeconds in query");
+        assertThat(grace.at("/schema/type").asText()).isEqualTo("integer");
+        assertThat(grace.at("/schema/minimum").asInt(-1)).isZero();
+        assertThat(grace.get("description").asText()).contains("spark.kubernetes.appKillPodDeletionGracePeriod");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(kill.at("/responses").has("400")).isTrue();
+        assertThat(new ObjectMapper().readTree(refused.body()).get("field").asText())
+            .isEqualTo(grace.get("name").asText());
+        assertThat(killed.statusCode()).isEqualTo(200);
+        assertThat(server.backend.killGracePeriods.get(other)).isEqualTo(OptionalLong.of(7));
     }
 
     @Test

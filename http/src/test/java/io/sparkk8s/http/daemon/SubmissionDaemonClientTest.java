@@ -11,10 +11,12 @@ import io.sparkk8s.submission.daemon.SubmissionDaemonClient;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -82,6 +84,22 @@ class SubmissionDaemonClientTest {
         assertThat(client.log(submitted.id(), 2).toCompletableFuture().join()).isEqualTo("line 1\nline 2\n");
         assertThat(client.kill(submitted.id()).toCompletableFuture().join().state()).isEqualTo("KILLED");
         assertThat(server.backend.submissions.get(submitted.id()).state()).isEqualTo(SubmissionState.KILLED);
+    }
+
+    @Test
+    void aKillWithAGracePeriodHandsItsWholeSecondsToTheDaemonsKill() {
+        DaemonSubmission graceful = client.submit(pi("1g"), Optional.empty()).toCompletableFuture().join();
+        DaemonSubmission plain = client.submit(pi("1g"), Optional.empty()).toCompletableFuture().join();
+
+        DaemonSubmission killed = client.kill(graceful.id(), Optional.of(Duration.ofMillis(90_500)))
+            .toCompletableFuture().join();
+        client.kill(plain.id()).toCompletableFuture().join();
+
+        assertThat(killed.state()).isEqualTo("KILLED");
+        assertThat(server.backend.killGracePeriods.get(graceful.id())).isEqualTo(OptionalLong.of(90));
+        assertThat(server.backend.killGracePeriods.get(plain.id())).isEqualTo(OptionalLong.empty());
+        assertThatThrownBy(() -> client.kill(plain.id(), Optional.of(Duration.ofSeconds(-1))))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gracePeriod");
     }
 
     @Test

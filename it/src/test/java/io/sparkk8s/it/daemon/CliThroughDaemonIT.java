@@ -20,6 +20,7 @@ import io.sparkk8s.it.KubernetesApiServerExtension;
 import io.sparkk8s.it.KubernetesTestContext;
 import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.cli.SubmissionCli;
+import io.sparkk8s.submission.steps.DriverCommandStep;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -208,20 +209,105 @@ class CliThroughDaemonIT {
                 assertThat(refusedLarge.err()).contains("refused by the daemon at " + url);
             }
 
-            // a local file the daemon takes no upload for is refused before anything is sent
-            Path archive = Files.writeString(dir.resolve("env.tgz"), "x");
-            List<String> withArchive = submitArgs(ctx, "local-archive", viaDaemon);
-            withArchive.addAll(1, List.of("--archives", archive.toString()));
-            Run refusedArchive = cli(ctx, withArchive.toArray(String[]::new));
-            assertThat(refusedArchive.exit()).isEqualTo(SubmissionCli.EXIT_USAGE);
-            assertThat(refusedArchive.err()).contains("--archives: '" + archive + "' is a file on this machine");
-            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()
-                .getItems()).hasSize(2);
+            // a local archive: staged in the files bundle and named in the driver's spark.archives by its path
+            // there, through the daemon exactly as on the direct path
+            Path archive = Files.write(dir.resolve("env.tgz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2});
+            Map<String, String[]> ways = new LinkedHashMap<>();
+            ways.put("archive-daemon", viaDaemon);
+            ways.put("archive-direct", new String[] {direct[0], direct[1], "--conf",
+                "spark.kubernetes.resourceStagingServer.uri=" + stagingUri, "--conf",
+                "spark.kubernetes.resourceStagingServer.internal.uri=" + INTERNAL_STAGING_URI});
+            for (var way : ways.entrySet()) {
+                List<String> withArchive = submitArgs(ctx, way.getKey(), way.getValue());
+                withArchive.addAll(1, List.of("--archives", archive + "#py-env,https://repo.example.com/r.tgz#r",
+                    "--conf", "spark.kubernetes.initContainer.image=spark-k8s-init:it"));
+                Run archived = cli(ctx, withArchive.toArray(String[]::new));
+                assertThat(archived.exit()).as(way.getKey() + ": " + archived.err()).isZero();
+                String archivedId = archived.out().strip();
+                String archivedAppId = ctx.client().pods().inNamespace(ctx.namespace())
+                    .withName(archivedId.substring(ctx.namespace().length() + 1)).get().getMetadata().getLabels()
+                    .get("spark-app-selector");
+                Properties driverConf = driverConf(ctx, archivedAppId);
+                assertThat(driverConf.getProperty("spark.archives")).as(way.getKey())
+                    .isEqualTo("/var/spark-data/spark-files/env.tgz#py-env,https://repo.example.com/r.tgz#r");
+                Properties archivedInit = initProperties(ctx, archivedAppId);
+                assertThat(archivedInit.getProperty("spark.kubernetes.initcontainer.downloadJarsResourceIdentifier"))
+                    .as(way.getKey()).isNull();
+                Map<String, byte[]> archivedFiles = untar(download(ctx, stagingClient, archivedAppId, archivedInit,
+                    "Files"));
+                assertThat(archivedFiles.keySet()).as(way.getKey()).containsExactly("env.tgz");
+                assertThat(archivedFiles.get("env.tgz")).isEqualTo(Files.readAllBytes(archive));
+            }
         } finally {
             daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
             staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
             submitter.close();
         }
+    }
+
+    @Test
+    void aKillThroughTheDaemonGivesTheDriverPodTheGracePeriodTheDirectKillGivesIt(KubernetesTestContext ctx)
+        throws Exception {
+        SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
+            .kubernetesClient(ctx.client()).build();
+        DaemonMetrics metrics = new DaemonMetrics();
+        SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
+                .withBinding("127.0.0.1", 0), Optional.empty(),
+            new KubernetesSubmissionBackend(submitter, ctx.client(),
+                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
+            new SubmissionTranslator("k8s://" + ctx.masterUrl()),
+            () -> BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace()), "test"), metrics)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            String url = "http://127.0.0.1:" + daemon.binding().localAddress().getPort();
+            String tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n").toString();
+            String[] viaDaemon = {"--daemon", url, "--daemon-token-file", tokenFile};
+            String[] direct = {"--master", "k8s://" + ctx.masterUrl()};
+            String[] grace = {"--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=45s"};
+            Map<String, String[]> ways = new LinkedHashMap<>();
+            ways.put("graceful-direct", direct);
+            ways.put("graceful-daemon", viaDaemon);
+            Map<String, String> pods = new LinkedHashMap<>();
+            for (var way : ways.entrySet()) {
+                Run submitted = cli(ctx, submitArgs(ctx, way.getKey(), way.getValue()).toArray(String[]::new));
+                assertThat(submitted.exit()).as(submitted.err()).isZero();
+                String id = submitted.out().strip();
+                pods.put(way.getKey(), id);
+                SubmissionDaemonIT.bindToANode(ctx, id.substring(ctx.namespace().length() + 1));
+            }
+
+            for (var way : ways.entrySet()) {
+                List<String> kill = new ArrayList<>(List.of("kill", pods.get(way.getKey())));
+                kill.addAll(List.of(way.getValue()));
+                kill.addAll(List.of(grace));
+                Run killed = cli(ctx, kill.toArray(String[]::new));
+                assertThat(killed.exit()).as(killed.err()).isZero();
+                assertThat(killed.out()).isEqualTo("killed " + pods.get(way.getKey()) + System.lineSeparator());
+                assertThat(killed.err()).doesNotContain("appKillPodDeletionGracePeriod");
+            }
+
+            for (String id : pods.values()) {
+                Pod pod = ctx.client().pods().inNamespace(ctx.namespace())
+                    .withName(id.substring(ctx.namespace().length() + 1)).get();
+                assertThat(pod).as(id).isNotNull();
+                assertThat(pod.getMetadata().getDeletionTimestamp()).as(id).isNotNull();
+                assertThat(pod.getMetadata().getDeletionGracePeriodSeconds()).as(id).isEqualTo(45L);
+            }
+        } finally {
+            daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            submitter.close();
+        }
+    }
+
+    /** The driver's Spark configuration of submission {@code appId}, from its ConfigMap. */
+    private static Properties driverConf(KubernetesTestContext ctx, String appId) throws IOException {
+        ConfigMap conf = ctx.client().configMaps().inNamespace(ctx.namespace())
+            .withLabel("spark-app-selector", appId).list().getItems().stream()
+            .filter(c -> c.getData() != null && c.getData().containsKey(DriverCommandStep.SPARK_CONF_FILE))
+            .findFirst().orElseThrow();
+        Properties properties = new Properties();
+        properties.load(new StringReader(conf.getData().get(DriverCommandStep.SPARK_CONF_FILE)));
+        return properties;
     }
 
     /** The init-container's properties of submission {@code appId}, from its ConfigMap. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -363,6 +364,48 @@ class SubmissionDaemonIT {
             assertThat(JSON.readTree(killed.body()).get("state").asText()).isEqualTo("SUCCEEDED");
             await().atMost(Duration.ofSeconds(30)).until(() -> ctx.client().pods().inNamespace(ctx.namespace())
                 .withName(podName).get() == null);
+        }
+    }
+
+    /**
+     * No kubelet here: a pod bound to a node waits for its kubelet to end a graceful deletion, so it keeps its
+     * deletionTimestamp and deletionGracePeriodSeconds (an unbound pod is deleted at once whatever the grace).
+     */
+    static void bindToANode(KubernetesTestContext ctx, String podName) {
+        ctx.client().bindings().inNamespace(ctx.namespace()).resource(new BindingBuilder()
+            .withNewMetadata().withName(podName).endMetadata()
+            .withNewTarget().withApiVersion("v1").withKind("Node").withName("it-node").endTarget()
+            .build()).create();
+    }
+
+    @Test
+    void aKillWithAGracePeriodDeletesTheDriverPodWithItAndABadOneKillsNothing(KubernetesTestContext ctx)
+        throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica daemon = Replica.start(ctx, asDaemon)) {
+            JsonNode created = JSON.readTree(daemon.send("POST", "/v1/submissions", TOKEN, body(ctx, "graceful-pi"))
+                .body());
+            String id = created.get("id").asText();
+            String podName = created.get("driverPodName").asText();
+            bindToANode(ctx, podName);
+
+            HttpResponse<String> refused = daemon.send("DELETE", "/v1/submissions/" + id + "?gracePeriodSeconds=-5",
+                TOKEN, null);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).get("field").asText()).isEqualTo("gracePeriodSeconds");
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).withName(podName).get().getMetadata()
+                .getDeletionTimestamp()).isNull();
+
+            HttpResponse<String> killed = daemon.send("DELETE", "/v1/submissions/" + id + "?gracePeriodSeconds=45",
+                TOKEN, null);
+
+            assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+            assertThat(JSON.readTree(killed.body()).get("state").asText()).isEqualTo("KILLED");
+            // the runtime's own delete came after the graceful one and did not cut it short
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> {
+                Pod pod = ctx.client().pods().inNamespace(ctx.namespace()).withName(podName).get();
+                return pod != null && pod.getMetadata().getDeletionTimestamp() != null
+                    && Long.valueOf(45).equals(pod.getMetadata().getDeletionGracePeriodSeconds());
+            });
         }
     }
 

@@ -137,10 +137,8 @@ final class DaemonClientApplication {
 
     int kill(String target, SparkConf conf) throws InterruptedException {
         DriverPodSelector selector = DriverPodSelector.parse("--kill", target, namespace(conf));
-        if (KubernetesKeys.APP_KILL_GRACE_PERIOD.find(conf).isPresent()) {
-            err.println("Warning: " + KubernetesKeys.APP_KILL_GRACE_PERIOD.key() + " is not applied through --daemon"
-                + " (the daemon deletes the driver pod with the pod's own grace period)");
-        }
+        // as the direct kill: the driver pod's deletion gets this grace period, else the pod's own
+        Optional<Duration> grace = KubernetesKeys.APP_KILL_GRACE_PERIOD.find(conf);
         SubmissionDaemonClient client = client();
         return call(() -> {
             List<DaemonSubmission> matching = select(client, selector);
@@ -149,7 +147,7 @@ final class DaemonClientApplication {
                     + " namespace " + selector.namespace() + "; use --status to list them");
             }
             for (DaemonSubmission s : matching) {
-                await(client.kill(s.id()));
+                await(client.kill(s.id(), grace));
                 out.println("killed " + s.namespace() + ":" + s.driverPodName());
             }
             return SubmissionCli.EXIT_OK;
@@ -256,7 +254,7 @@ final class DaemonClientApplication {
             List<String> sent = items.stream().map(item -> switch (key) {
                 case "spark.jars" -> upload(option, item, uploads.jars, uploads, problems);
                 case "spark.files", "spark.submit.pyFiles" -> upload(option, item, uploads.files, uploads, problems);
-                default -> remoteOnly(option, item, problems);
+                default -> uploadArchive(option, item, uploads, problems);
             }).toList();
             dependencies.put(key, sent.isEmpty() ? null : sent);
         });
@@ -306,15 +304,16 @@ final class DaemonClientApplication {
         return path.getFileName() == null ? value : path.getFileName().toString();
     }
 
-    /** The daemon takes no upload for this option: a local file would be a path on the daemon's machine. */
-    private static String remoteOnly(String option, String value, List<InvalidConfigurationException> problems) {
-        if (isLocal(value)) {
-            problems.add(new InvalidConfigurationException(option, "'" + value + "' is a file on this machine, and"
-                + " the daemon takes uploads of --jars, --files, --py-files and the primary resource only: give a"
-                + " remote URI (local:// for a file in the image, http(s)://, hdfs://, s3a://), stage the file there"
-                + " first, or submit without --daemon"));
-        }
-        return value;
+    /**
+     * A local archive goes in the files bundle, as the direct path stages it, and keeps the {@code #name} of
+     * the directory it is unpacked into.
+     */
+    private static String uploadArchive(String option, String value, Uploads uploads,
+        List<InvalidConfigurationException> problems) {
+        int hash = value.lastIndexOf('#');
+        boolean named = hash > 0 && value.indexOf('/', hash) < 0;
+        String archive = named ? value.substring(0, hash) : value;
+        return upload(option, archive, uploads.files, uploads, problems) + (named ? value.substring(hash) : "");
     }
 
     private static boolean isLocal(String value) {

@@ -33,8 +33,8 @@ record DaemonOptions(URI url, Optional<Path> tokenFile, Optional<Path> caFile) {
         Through a submission daemon (bin/spark-k8s daemon) instead of the cluster:
           --daemon URL                 Submit, kill and report status through the daemon at URL
                                        (http(s)://host:port); --master is then optional and unused.
-                                       Local files (primary resource, --jars, --files, --py-files) are
-                                       uploaded to the daemon; --archives must be remote.
+                                       Local files (primary resource, --jars, --files, --py-files,
+                                       --archives) are uploaded to the daemon.
           --daemon-token-file FILE     File holding the bearer token the daemon knows (required with --daemon).
           --daemon-ca-file FILE        PEM CA certificates to trust for an https:// daemon.
         """;

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Local files sent with a submission as the daemon's multipart {@code POST /v1/submissions}: {@code jars}
- * (the local jars and a local jar primary resource) and {@code files} (local files, Python files and a
- * local script). The submission names each by its file name alone (e.g. {@code "jars": ["dep.jar"]});
+ * (the local jars and a local jar primary resource) and {@code files} (local files, Python files, archives and
+ * a local script). The submission names each by its file name alone (e.g. {@code "jars": ["dep.jar"]});
  * each list becomes one tar bundle part, packed while it is sent.
  *
  * @param jars  the files of the {@code jars} bundle

@@ -138,9 +138,24 @@ public final class SubmissionDaemonClient {
         return call(request("v1/submissions/" + encode(id)).GET().build(), DaemonSubmission.class);
     }
 
-    /** Kills submission {@code id}; completes with its status after the kill. */
+    /** Kills submission {@code id} (with the driver pod's own grace period); completes with its status after it. */
     public CompletionStage<DaemonSubmission> kill(String id) {
-        return call(request("v1/submissions/" + encode(id)).DELETE().build(), DaemonSubmission.class);
+        return kill(id, Optional.empty());
+    }
+
+    /**
+     * Kills submission {@code id}, deleting its driver pod with {@code gracePeriod} (whole seconds; zero deletes
+     * it at once) when given, as {@code spark.kubernetes.appKillPodDeletionGracePeriod} does for the CLI's direct
+     * kill; completes with its status after the kill.
+     *
+     * @throws IllegalArgumentException if {@code gracePeriod} is negative
+     */
+    public CompletionStage<DaemonSubmission> kill(String id, Optional<Duration> gracePeriod) {
+        gracePeriod.filter(Duration::isNegative).ifPresent(g -> {
+            throw new IllegalArgumentException("gracePeriod: " + g + " is negative; give zero or more");
+        });
+        String query = gracePeriod.map(g -> "?gracePeriodSeconds=" + g.toSeconds()).orElse("");
+        return call(request("v1/submissions/" + encode(id) + query).DELETE().build(), DaemonSubmission.class);
     }
 
     /**

@@ -36,6 +36,9 @@ import java.util.TreeMap;
  *
  * <p>This step owns {@code spark.jars}, {@code spark.files} and {@code spark.submit.pyFiles}: it
  * replaces downloaded entries with their path in the pod, so the driver serves them to executors.
+ * The submitter's local {@code spark.archives} are staged with the files too, and their entries become
+ * their path in the files directory, keeping a {@code #name} suffix (the directory Spark unpacks them
+ * into); remote and {@code local://} archives are left to Spark, which fetches them itself.
  */
 public final class DependencyResolutionStep implements DriverConfigurationStep {
 
@@ -53,6 +56,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
     private static final String JARS = "spark.jars";
     private static final String FILES = "spark.files";
     private static final String PY_FILES = "spark.submit.pyFiles";
+    private static final String ARCHIVES = "spark.archives";
     private static final String JARS_SECRET_KEY = "downloadJarsSecret";
     private static final String FILES_SECRET_KEY = "downloadFilesSecret";
 
@@ -81,7 +85,19 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         all.addAll(ConfValues.list(conf, FILES));
         all.addAll(ConfValues.list(conf, PY_FILES));
         all.add(primaryResource);
-        return all.stream().anyMatch(uri -> DependencyPaths.kind(uri) != Kind.CONTAINER_LOCAL);
+        return all.stream().anyMatch(uri -> DependencyPaths.kind(uri) != Kind.CONTAINER_LOCAL)
+            || !localArchives(conf).isEmpty();
+    }
+
+    /** The submitter's local archives of {@code conf}, without their {@code #name} suffix. */
+    private static List<String> localArchives(SparkConf conf) {
+        return ConfValues.list(conf, ARCHIVES).stream().map(DependencyResolutionStep::withoutAlias)
+            .filter(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL).toList();
+    }
+
+    private static String withoutAlias(String archive) {
+        int hash = archive.lastIndexOf('#');
+        return hash >= 0 && archive.indexOf('/', hash) < 0 ? archive.substring(0, hash) : archive;
     }
 
     @Override
@@ -94,6 +110,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         Map<String, List<String>> fileSources = new LinkedHashMap<>();
         fileSources.put(FILES, ConfValues.list(conf, FILES));
         fileSources.put(PY_FILES, ConfValues.list(conf, PY_FILES));
+        fileSources.put(ARCHIVES, localArchives(conf));
         (applicationType == ApplicationType.JAVA ? jarSources : fileSources).put("primary resource",
             List.of(primaryResource));
 
@@ -157,6 +174,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         resolved = rewrite(resolved, JARS, jarsDir);
         resolved = rewrite(resolved, FILES, filesDir);
         resolved = rewrite(resolved, PY_FILES, filesDir);
+        resolved = rewriteLocalArchives(resolved, filesDir);
         return result.withDriverSparkConf(resolved);
     }
 
@@ -179,6 +197,21 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
                 + DependencyPaths.fileName(uri))
             .toList();
         return conf.with(key, String.join(",", resolved));
+    }
+
+    /** Local archives: their path in the files directory, with the {@code #name} they were given. */
+    private static SparkConf rewriteLocalArchives(SparkConf conf, String dir) {
+        List<String> entries = ConfValues.list(conf, ARCHIVES);
+        if (entries.isEmpty()) {
+            return conf;
+        }
+        List<String> resolved = entries.stream().map(entry -> {
+            String uri = withoutAlias(entry);
+            return DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL
+                ? dir + "/" + DependencyPaths.fileName(uri) + entry.substring(uri.length())
+                : entry;
+        }).toList();
+        return conf.with(ARCHIVES, String.join(",", resolved));
     }
 
     private static List<String> select(Map<String, List<String>> sources, Kind kind) {

@@ -256,16 +256,37 @@ class SubmissionCliDaemonTest {
     }
 
     @Test
+    void sendsLocalArchivesInTheFilesBundleAsTheDirectPathStagesThemKeepingTheirName() throws IOException {
+        Path env = Files.writeString(dir.resolve("env.tgz"), "not really an archive");
+        Path model = Files.writeString(dir.resolve("model.zip"), "zip");
+        Path conf = Files.writeString(dir.resolve("app.conf"), "a = 1\n");
+
+        int exit = cli(submit("--archives", env + "#py-env,file://" + model + ",https://repo.example/r.tgz#r",
+            "--files", conf.toString(), "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+            "local:///opt/app.jar"));
+
+        assertThat(exit).as(stderr()).isZero();
+        List<MultipartParts.Part> parts = multiparts.get(0);
+        assertThat(parts).extracting(MultipartParts.Part::name).containsExactly("submission", "files");
+        JsonNode body = JSON.readTree(parts.get(0).content());
+        assertThat(JSON.convertValue(body.get("archives"), List.class))
+            .containsExactly("env.tgz#py-env", "model.zip", "https://repo.example/r.tgz#r");
+        assertThat(JSON.convertValue(body.get("files"), List.class)).containsExactly("app.conf");
+        Map<String, byte[]> files = MultipartParts.untar(parts.get(1).content());
+        assertThat(files.keySet()).containsExactlyInAnyOrder("app.conf", "env.tgz", "model.zip");
+        assertThat(files.get("env.tgz")).isEqualTo(Files.readAllBytes(env));
+    }
+
+    @Test
     void localFilesTheDaemonCannotTakeAreUsageErrorsNamingTheOptionAndNothingIsSent() throws IOException {
-        Path archive = Files.writeString(dir.resolve("env.tgz"), "not really an archive");
         Path spaced = Files.writeString(dir.resolve("my dep.jar"), "x");
         Path a = Files.writeString(Files.createDirectories(dir.resolve("a")).resolve("same.txt"), "a");
         Path b = Files.writeString(Files.createDirectories(dir.resolve("b")).resolve("same.txt"), "b");
 
-        assertThat(cli(submit("--archives", archive.toString(), "local:///opt/app.jar")))
+        Path archive = Files.writeString(dir.resolve("my env.tgz"), "x");
+        assertThat(cli(submit("--archives", archive + "#env", "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
-        assertThat(stderr()).contains("--archives: '" + archive + "' is a file on this machine, and the daemon takes"
-            + " uploads of --jars, --files, --py-files and the primary resource only").contains("without --daemon");
+        assertThat(stderr()).contains("--archives: " + archive + ": the daemon takes uploaded files named by letters");
 
         assertThat(cli(submit("--jars", spaced.toString(), "local:///opt/app.jar")))
             .isEqualTo(SubmissionCli.EXIT_USAGE);
@@ -283,6 +304,28 @@ class SubmissionCliDaemonTest {
         assertThat(stderr()).contains("--files/--jars: the daemon at " + url + "/ takes no uploads of local files"
             + " (this daemon takes no multipart submissions)").contains("submit without --daemon");
         assertThat(requests).containsExactly("POST /v1/submissions");
+    }
+
+    @Test
+    void aLocalDirectoryIsRefusedWithTheDirectPathsMessageAndNothingIsSent() throws IOException {
+        Path directory = Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(directory.resolve("app.conf"), "x");
+        List<String> direct = List.of("submit", "--dry-run", "--master", "k8s://https://127.0.0.1:1", "--name", "pi",
+            "--class", "org.example.Pi", "--conf", "spark.kubernetes.container.image=apache/spark:3.5.3");
+
+        for (String option : List.of("--files", "--jars")) {
+            List<String> directArgs = new ArrayList<>(direct);
+            directArgs.addAll(List.of(option, directory.toString(), "local:///opt/app.jar"));
+            assertThat(cli(directArgs.toArray(String[]::new))).isEqualTo(SubmissionCli.EXIT_USAGE);
+            String directError = stderr().lines().filter(l -> l.contains(option + ":")).findFirst().orElseThrow();
+
+            assertThat(cli(submit(option, directory.toString(), "local:///opt/app.jar")))
+                .isEqualTo(SubmissionCli.EXIT_USAGE);
+
+            assertThat(directError).contains(option + ": '" + directory + "' does not exist or is not a readable file");
+            assertThat(stderr()).contains(directError);
+        }
+        assertThat(requests).isEmpty();
     }
 
     @Test
@@ -307,6 +350,20 @@ class SubmissionCliDaemonTest {
             + System.lineSeparator());
         assertThat(requests).contains("DELETE /v1/submissions/spark-1", "DELETE /v1/submissions/spark-2")
             .doesNotContain("DELETE /v1/submissions/spark-3");
+    }
+
+    @Test
+    void aKillSendsTheConfiguredGracePeriodAsTheDirectKillAppliesIt() {
+        int exit = cli("kill", "jobs:pi-1-driver", "--daemon", url, "--daemon-token-file", tokenFile.toString(),
+            "--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=2min");
+        int zero = cli("kill", "jobs:pi-2-driver", "--daemon", url, "--daemon-token-file", tokenFile.toString(),
+            "--conf", "spark.kubernetes.appKillPodDeletionGracePeriod=0");
+
+        assertThat(exit).isZero();
+        assertThat(zero).as(stderr()).isZero();
+        assertThat(stderr()).doesNotContain("appKillPodDeletionGracePeriod");
+        assertThat(requests).contains("DELETE /v1/submissions/spark-1?gracePeriodSeconds=120",
+            "DELETE /v1/submissions/spark-2?gracePeriodSeconds=0");
     }
 
     @Test

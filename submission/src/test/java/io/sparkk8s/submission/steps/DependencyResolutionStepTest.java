@@ -101,6 +101,46 @@ class DependencyResolutionStepTest {
     }
 
     @Test
+    void localArchivesAreStagedWithTheFilesAndTheDriverUnpacksThemFromTheFilesDirectoryUnderTheirName()
+        throws IOException {
+        Path env = Files.writeString(dir.resolve("env.tar.gz"), "tgz");
+        Path model = Files.writeString(dir.resolve("model.zip"), "zip");
+        Path file = Files.writeString(dir.resolve("lookup.csv"), "a,b");
+        SubmissionRequest request = Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"), Map.of(
+            "spark.files", file.toString(),
+            "spark.archives", env + "#py-env,file://" + model + ",https://repo.example.com/r.tgz#r,local:///opt/l.zip",
+            "spark.kubernetes.initContainer.image", "spark-k8s:0.1.0",
+            "spark.kubernetes.resourceStagingServer.uri", "https://staging:10000"));
+        RecordingStager stager = new RecordingStager();
+
+        KubernetesDriverSpec spec = run(request, Optional.of(stager));
+
+        assertThat(stager.uploads).extracting(RecordingStager.Upload::files)
+            .containsExactly(List.of(file, env, model));
+        assertThat(properties(spec).getProperty("spark.kubernetes.initcontainer.downloadFilesResourceIdentifier"))
+            .startsWith("id-");
+        assertThat(properties(spec).getProperty("spark.kubernetes.initcontainer.remoteFiles")).isNull();
+        assertThat(spec.driverSparkConf().get("spark.archives")).contains("/var/spark-data/spark-files/env.tar.gz"
+            + "#py-env,/var/spark-data/spark-files/model.zip,https://repo.example.com/r.tgz#r,local:///opt/l.zip");
+    }
+
+    @Test
+    void aLocalArchiveAloneNeedsTheStepAndAMissingOneIsRejectedNamingTheKey() {
+        Map<String, String> conf = Map.of("spark.archives", "/no/such/env.tar.gz#env",
+            "spark.kubernetes.initContainer.image", "spark-k8s:0.1.0");
+        SubmissionRequest request = Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"), conf);
+
+        assertThat(DependencyResolutionStep.isNeeded(request.sparkConf(), "local:///opt/app.jar")).isTrue();
+        assertThat(DependencyResolutionStep.isNeeded(Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"),
+            Map.of("spark.archives", "https://repo.example.com/r.tgz#r")).sparkConf(), "local:///opt/app.jar"))
+            .isFalse();
+        assertThatThrownBy(() -> run(request, Optional.of(new RecordingStager())))
+            .isInstanceOf(SubmissionConfigurationException.class)
+            .hasMessageStartingWith("spark.archives: ")
+            .hasMessageContaining("/no/such/env.tar.gz");
+    }
+
+    @Test
     void localFilesWithoutAStagingServerAreRejectedNamingTheKey() throws IOException {
         Path jar = Files.writeString(dir.resolve("udf.jar"), "jar");
         SubmissionRequest request = Fixtures.request("local:///opt/app.jar", Optional.of("a.Main"), Map.of(
