@@ -179,6 +179,30 @@ class LocalDiskBlobStoreTest {
     }
 
     @Test
+    void contentThatCannotBeMadeDurableFailsTheCommitAndLeavesNothing() throws Exception {
+        // The store's blocking work waits behind a gate, so the test can break the uploaded file after the body
+        // arrived and before its fsync runs: the commit's durability step then fails on a real file.
+        GatedExecutor gated = new GatedExecutor(io);
+        LocalDiskBlobStore store = LocalDiskBlobStore.open(root, gated, materializer);
+        BlobStore.PendingBlob pending = store.write(Source.from(chunks(randomBytes(300_000))))
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Path uploaded;
+        try (Stream<Path> files = Files.list(root.resolve("tmp"))) {
+            uploaded = files.findFirst().orElseThrow();
+        }
+        Files.delete(uploaded);
+
+        java.util.concurrent.CompletableFuture<NewBundle> commit = pending.commit(OWNER).toCompletableFuture();
+        gated.open();
+
+        assertThatThrownBy(() -> commit.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+        // the index entry written meanwhile is removed too; nothing is listed, nothing is served after a restart
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertNothingStored(store));
+        assertNothingStored(LocalDiskBlobStore.open(root, io, materializer));
+    }
+
+    @Test
     void aDiscardedUploadLeavesNothing() throws Exception {
         LocalDiskBlobStore store = LocalDiskBlobStore.open(root, io, materializer);
         BlobStore.PendingBlob pending = store.write(Source.single(ByteString.fromArray(randomBytes(1000))))
@@ -369,6 +393,38 @@ class LocalDiskBlobStoreTest {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;
+    }
+
+    /** Holds every task until {@link #open()}, then runs them, and later ones, on {@code target}. */
+    private static final class GatedExecutor implements java.util.concurrent.Executor {
+        private final java.util.concurrent.Executor target;
+        private final List<Runnable> held = new java.util.ArrayList<>();
+        private boolean open;
+
+        GatedExecutor(java.util.concurrent.Executor target) {
+            this.target = target;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            synchronized (this) {
+                if (!open) {
+                    held.add(task);
+                    return;
+                }
+            }
+            target.execute(task);
+        }
+
+        void open() {
+            List<Runnable> release;
+            synchronized (this) {
+                open = true;
+                release = List.copyOf(held);
+                held.clear();
+            }
+            release.forEach(target::execute);
+        }
     }
 
     private static final class MutableClock extends Clock {
