@@ -81,23 +81,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
 
     /** Whether the submission has any dependency that is not already in the image. */
     public static boolean isNeeded(SparkConf conf, String primaryResource) {
-        List<String> all = new ArrayList<>(ConfValues.list(conf, JARS));
-        all.addAll(ConfValues.list(conf, FILES));
-        all.addAll(ConfValues.list(conf, PY_FILES));
-        all.add(primaryResource);
-        return all.stream().anyMatch(uri -> DependencyPaths.kind(uri) != Kind.CONTAINER_LOCAL)
-            || !localArchives(conf).isEmpty();
-    }
-
-    /** The submitter's local archives of {@code conf}, without their {@code #name} suffix. */
-    private static List<String> localArchives(SparkConf conf) {
-        return ConfValues.list(conf, ARCHIVES).stream().map(DependencyResolutionStep::withoutAlias)
-            .filter(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL).toList();
-    }
-
-    private static String withoutAlias(String archive) {
-        int hash = archive.lastIndexOf('#');
-        return hash >= 0 && archive.indexOf('/', hash) < 0 ? archive.substring(0, hash) : archive;
+        return InitContainerLayout.Localization.of(conf, primaryResource) != InitContainerLayout.Localization.NONE;
     }
 
     @Override
@@ -110,7 +94,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
         Map<String, List<String>> fileSources = new LinkedHashMap<>();
         fileSources.put(FILES, ConfValues.list(conf, FILES));
         fileSources.put(PY_FILES, ConfValues.list(conf, PY_FILES));
-        fileSources.put(ARCHIVES, localArchives(conf));
+        fileSources.put(ARCHIVES, InitContainerLayout.localArchives(conf));
         (applicationType == ApplicationType.JAVA ? jarSources : fileSources).put("primary resource",
             List.of(primaryResource));
 
@@ -206,7 +190,7 @@ public final class DependencyResolutionStep implements DriverConfigurationStep {
             return conf;
         }
         List<String> resolved = entries.stream().map(entry -> {
-            String uri = withoutAlias(entry);
+            String uri = InitContainerLayout.withoutAlias(entry);
             return DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL
                 ? dir + "/" + DependencyPaths.fileName(uri) + entry.substring(uri.length())
                 : entry;

@@ -38,7 +38,9 @@ final class InitContainerLayout {
         /** The localization {@code conf}'s dependencies and the primary resource need, as submitted. */
         static Localization of(SparkConf conf, String primaryResource) {
             List<String> all = toLocalize(conf, primaryResource);
-            if (all.stream().anyMatch(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL)) {
+            // The submitter's local archives travel in the staged files bundle too (Spark fetches remote ones).
+            if (all.stream().anyMatch(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL)
+                || !localArchives(conf).isEmpty()) {
                 return STAGED;
             }
             return all.stream().anyMatch(uri -> DependencyPaths.kind(uri) == Kind.REMOTE) ? REMOTE : NONE;
@@ -55,6 +57,18 @@ final class InitContainerLayout {
         all.addAll(ConfValues.list(conf, "spark.submit.pyFiles"));
         all.add(primaryResource);
         return all.stream().filter(uri -> DependencyPaths.kind(uri) != Kind.CONTAINER_LOCAL).toList();
+    }
+
+    /** The submitter's local archives of {@code conf} ({@code spark.archives}), without their {@code #name}. */
+    static List<String> localArchives(SparkConf conf) {
+        return ConfValues.list(conf, "spark.archives").stream().map(InitContainerLayout::withoutAlias)
+            .filter(uri -> DependencyPaths.kind(uri) == Kind.SUBMITTER_LOCAL).toList();
+    }
+
+    /** An archive entry without its {@code #name} suffix (the directory Spark unpacks it into). */
+    static String withoutAlias(String archive) {
+        int hash = archive.lastIndexOf('#');
+        return hash >= 0 && archive.indexOf('/', hash) < 0 ? archive.substring(0, hash) : archive;
     }
 
     /**

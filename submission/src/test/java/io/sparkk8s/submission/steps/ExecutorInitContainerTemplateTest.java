@@ -58,6 +58,25 @@ class ExecutorInitContainerTemplateTest {
     }
 
     @Test
+    void aLocalArchiveAloneIsStagedAndExecutorsGetTheDriversInitContainerForIt() throws IOException {
+        // Everything else is in the image: the archive alone decides that the files bundle is staged.
+        Path archive = Files.writeString(dir.resolve("env.tgz"), "tgz");
+        SubmissionRequest request = request(Map.of("spark.archives", archive + "#env"));
+
+        assertThat(DependencyResolutionStep.isNeeded(request.sparkConf(), request.primaryResource())).isTrue();
+        assertThat(ExecutorPodTemplateStep.isNeeded(request.sparkConf(), request.primaryResource())).isTrue();
+        Pod template = executorTemplate(request);
+        KubernetesDriverSpec driver = new DependencyResolutionStep(Fixtures.names(request),
+            request.primaryResource(), request.applicationType(), Optional.of(new RecordingStager()))
+            .configureDriver(KubernetesDriverSpec.initial(request.sparkConf()));
+
+        assertThat(template.getSpec().getInitContainers())
+            .isEqualTo(driver.driverPod().getSpec().getInitContainers());
+        assertThat(template.getSpec().getVolumes()).isEqualTo(driver.driverPod().getSpec().getVolumes());
+        assertThat(template.getSpec().getVolumes()).extracting(Volume::getName).contains("spark-init-secret");
+    }
+
+    @Test
     void onlyRemoteDependenciesGiveTheInitContainerWithoutTheStagingSecret() throws IOException {
         SubmissionRequest request = request(Map.of("spark.jars", "https://repo.example.com/lib.jar"));
 
