@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * local jars or files. Each bundle part is streamed, as it arrives, to the resource staging server as
  * one bundle owned by the driver pod to be; nothing is held in memory or written to the daemon's disk.
  * On the way its tar entries are checked against the names the submission gives ({@link
- * BundleContentsCheck}): a bundle must hold exactly those files. Then the submission is made under the id the bundles' owner labels name, with the bundles handed to
- * its dependency step ({@link StagedUploads}). If anything fails (a part too large, a bad part, the
+ * BundleContentsCheck}): a bundle must hold exactly those files. Then the submission is made under the
+ * id the bundles' owner labels name, with the bundles handed to its dependency step ({@link
+ * StagedUploads}). If anything fails (a part too large, a bad part, the
  * submission itself), what was staged is deleted again.
  */
 final class MultipartSubmissions {
