@@ -9,7 +9,8 @@ import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.steps.DependencyPaths;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
 import java.net.URI;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -40,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * first, then {@value #JARS} and/or {@value #FILES}, each a tar (or tar.gz) bundle of the submission's
  * local jars or files. Each bundle part is streamed, as it arrives, to the resource staging server as
  * one bundle owned by the driver pod to be; nothing is held in memory or written to the daemon's disk.
- * Then the submission is made under the id the bundles' owner labels name, with the bundles handed to
- * its dependency step ({@link StagedUploads}). If anything fails (a part too large, a bad part, the
+ * On the way its tar entries are checked against the names the submission gives ({@link
+ * BundleContentsCheck}): a bundle must hold exactly those files. Then the submission is made under the
+ * id the bundles' owner labels name, with the bundles handed to its dependency step ({@link
+ * StagedUploads}). If anything fails (a part too large, a bad part, the
  * submission itself), what was staged is deleted again.
  */
 final class MultipartSubmissions {
@@ -54,6 +58,8 @@ final class MultipartSubmissions {
     static final String FILES = "files";
 
     private static final Logger LOG = LoggerFactory.getLogger(MultipartSubmissions.class);
+    /** Where the bundles' tar headers are read (one thread per bundle part while it streams). */
+    static final String CHECK_DISPATCHER = UploadSettings.PATH + ".bundle-check-dispatcher";
     private static final String PARTS = "the parts are submission, then jars and/or files";
     /** Runs a continuation on the thread that completed the stage. */
     private static final Executor DIRECT = Runnable::run;
@@ -64,6 +70,7 @@ final class MultipartSubmissions {
     private final UploadSettings settings;
     private final long maxSubmissionSize;
     private final Materializer materializer;
+    private final BundleContentsCheck contentsCheck;
 
     MultipartSubmissions(SubmissionBackend backend, SubmissionTranslator translator, ResourceStagingClient staging,
         UploadSettings settings, long maxSubmissionSize, Materializer materializer) {
@@ -73,6 +80,8 @@ final class MultipartSubmissions {
         this.settings = settings;
         this.maxSubmissionSize = maxSubmissionSize;
         this.materializer = materializer;
+        this.contentsCheck = new BundleContentsCheck(materializer.system().dispatchers().lookup(CHECK_DISPATCHER),
+            settings.requestTimeout());
     }
 
     /** Largest whole multipart body: the submission part, both bundles, and room for the part headers. */
@@ -213,27 +222,54 @@ final class MultipartSubmissions {
                 received.bundles++;
                 StagedResourcesOwner owner = new StagedResourcesOwner(received.namespace, received.ownerLabels,
                     StagedResourcesOwner.POD);
-                return staging.upload(part.getEntity().getDataBytes().via(limit(name, settings.maxBundleSize(),
-                        UploadSettings.PATH + ".max-bundle-size", received)), owner)
-                    .thenApply(bundle -> {
-                        if (jars) {
-                            received.uploads.jarsStaged(bundle);
-                        } else {
-                            received.uploads.filesStaged(bundle);
+                // The bundle's tar entries are checked against the names as it streams through (see
+                // BundleContentsCheck): the verdict comes with the part's end, or earlier with the upload aborted.
+                CompletableFuture<Optional<FieldProblem>> verdict = new CompletableFuture<>();
+                return staging.upload(part.getEntity().getDataBytes()
+                        .via(limit(name, settings.maxBundleSize(), UploadSettings.PATH + ".max-bundle-size", received))
+                        .viaMat(contentsCheck.flow(name, jars ? received.jarFields : received.fileFields), Keep.right())
+                        .mapMaterializedValue(checked -> {
+                            checked.whenComplete((problem, e) -> {
+                                if (e != null) {
+                                    verdict.completeExceptionally(e);
+                                } else {
+                                    verdict.complete(problem);
+                                }
+                            });
+                            return NotUsed.getInstance();
+                        }), owner)
+                    .handle((bundle, e) -> {
+                        if (e == null) {
+                            if (jars) {
+                                received.uploads.jarsStaged(bundle);
+                            } else {
+                                received.uploads.filesStaged(bundle);
+                            }
+                            LOG.info("request {}: staged the {} part as bundle {} for submission {}", requestId, name,
+                                bundle.resourceId(), received.submissionId);
+                            // staged, so deleted again if the check finds a problem
+                            return verdict.thenApply(problem -> {
+                                if (problem.isPresent()) {
+                                    throw problem.get();
+                                }
+                                return Done.getInstance();
+                            });
                         }
-                        LOG.info("request {}: staged the {} part as bundle {} for submission {}", requestId, name,
-                            bundle.resourceId(), received.submissionId);
-                        return Done.getInstance();
-                    })
-                    .exceptionally(e -> {
                         Throwable cause = unwrap(e);
+                        Optional<FieldProblem> found = verdict.isDone() && !verdict.isCompletedExceptionally()
+                            ? verdict.join() : Optional.empty();
+                        if (found.isPresent() && received.tooLarge == null) {
+                            // the check stopped the upload
+                            throw found.get();
+                        }
                         if (cause instanceof PartTooLarge || refusedForSize(cause) || received.tooLarge != null
                             || cause instanceof EntityStreamException || cause instanceof EntityStreamSizeException) {
                             // the request's side failed, not the staging server
                             throw new CompletionException(cause);
                         }
                         throw new StagingServerFailed(name, settings.stagingServer().orElseThrow(), cause);
-                    });
+                    })
+                    .thenCompose(Function.identity());
             default:
                 throw problem(name.isEmpty() ? "body" : name, "unknown part '" + name + "'; " + PARTS);
         }
@@ -245,22 +281,26 @@ final class MultipartSubmissions {
         if (!caller.mayUse().apply(namespace)) {
             throw new Forbidden(namespace);
         }
-        Set<String> jarNames = new LinkedHashSet<>();
-        Set<String> fileNames = new LinkedHashSet<>();
-        uploaded(request, "spark.jars", jarNames);
-        uploaded(request, "spark.files", fileNames);
-        uploaded(request, "spark.submit.pyFiles", fileNames);
-        // as the direct path stages them: local archives travel in the files bundle
-        uploaded(request, "spark.archives", fileNames);
+        // each uploaded name, with the submission field that gives it (for the bundle check's messages)
+        Map<String, String> jarNames = new LinkedHashMap<>();
+        Map<String, String> fileNames = new LinkedHashMap<>();
         if (DependencyPaths.kind(request.primaryResource()) == DependencyPaths.Kind.SUBMITTER_LOCAL) {
             (request.applicationType() == SubmissionRequest.ApplicationType.JAVA ? jarNames : fileNames)
-                .add(request.primaryResource());
+                .put(request.primaryResource(), "primaryResource");
         }
+        uploaded(request, "spark.jars", "jars", jarNames);
+        uploaded(request, "spark.files", "files", fileNames);
+        uploaded(request, "spark.submit.pyFiles", "pyFiles", fileNames);
+        // as the direct path stages them: local archives travel in the files bundle
+        uploaded(request, "spark.archives", "archives", fileNames);
+        received.jarFields = Collections.unmodifiableMap(jarNames);
+        received.fileFields = Collections.unmodifiableMap(fileNames);
         received.submissionId = DriverResourceNames.newAppId();
         received.namespace = namespace;
         received.ownerLabels = Map.of(DriverLabelsStep.APP_ID_LABEL, received.submissionId,
             DriverLabelsStep.ROLE_LABEL, "driver");
-        received.uploads = new StagedUploads(staging, namespace, received.ownerLabels, jarNames, fileNames);
+        received.uploads = new StagedUploads(staging, namespace, received.ownerLabels, jarNames.keySet(),
+            fileNames.keySet());
         if (key.isEmpty()) {
             received.request = request;
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -276,11 +316,11 @@ final class MultipartSubmissions {
         });
     }
 
-    private static void uploaded(SubmissionRequest request, String key, Set<String> names) {
+    private static void uploaded(SubmissionRequest request, String key, String field, Map<String, String> names) {
         for (String entry : request.sparkConf().get(key).orElse("").split(",")) {
             String e = key.equals("spark.archives") ? entry.strip().replaceFirst("#[^/]*$", "") : entry.strip();
             if (!e.isEmpty() && DependencyPaths.kind(e) == DependencyPaths.Kind.SUBMITTER_LOCAL) {
-                names.add(e);
+                names.putIfAbsent(e, field);
             }
         }
     }
@@ -336,5 +376,7 @@ final class MultipartSubmissions {
         volatile StagedUploads uploads;
         volatile int bundles;
         volatile RuntimeException tooLarge;
+        volatile Map<String, String> jarFields;
+        volatile Map<String, String> fileFields;
     }
 }

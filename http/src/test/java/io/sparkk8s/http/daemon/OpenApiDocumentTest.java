@@ -143,6 +143,18 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theBundleContentsCheckIsDocumentedWithTheAnswerItGives() throws Exception {
+        JsonNode post = document().at("/paths/~1v1~1submissions/post");
+
+        assertThat(post.at("/requestBody/description").asText()).contains("exactly the files the submission names")
+            .doesNotContain("not checked");
+        assertThat(post.at("/responses/400/description").asText()).contains(MultipartSubmissions.JARS)
+            .contains(MultipartSubmissions.FILES).contains("Nothing was staged");
+        assertThat(post.at("/responses/400/content/application~1json/schema/$ref").asText())
+            .isEqualTo("#/components/schemas/Error");
+    }
+
+    @Test
     void theKillOfAFinishedSubmissionIsDocumentedAsDeletingItsPod() throws Exception {
         JsonNode kill = document().at("/paths/~1v1~1submissions~1{id}/delete");
 

@@ -279,7 +279,7 @@ class SubmissionDaemonIT {
     }
 
     @Test
-    void aMultipartSubmissionsBundleIsStagedAndTheInitContainerIsToldWhereAndWithWhichSecret(
+    void aMultipartSubmissionsBundleIsCheckedStagedAndNamedToTheInitContainerAndOneLackingAFileLeavesNothing(
         KubernetesTestContext ctx, @TempDir Path dir) throws Exception {
         ResourceStagingServer staging = ResourceStagingServer.start(SYSTEM, new StagingServerSettings("127.0.0.1", 0,
                 Files.createDirectories(dir.resolve("store")), 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), null,
@@ -297,6 +297,43 @@ class SubmissionDaemonIT {
                 + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\","
                 + "\"spark.kubernetes.initContainer.image\":\"spark-k8s-init:it\"}}";
             String boundary = "it-boundary-5e2a";
+
+            // First a bundle that lacks a named jar, after a files bundle that was staged: 400 naming the part
+            // and the file, no driver pod or other resource, and nothing left on the staging server.
+            java.io.ByteArrayOutputStream lacking = new java.io.ByteArrayOutputStream();
+            lacking.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + submission.replace("\"jars\"", "\"files\":[\"job.conf\"],"
+                + "\"jars\"") + "\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"files\"; filename=\"files.tar\"\r\n"
+                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            lacking.write(tar(Map.of("job.conf", "rows=10\n".getBytes(StandardCharsets.UTF_8))));
+            lacking.write(("\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
+                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            lacking.write(tar(Map.of("etl.jar", new byte[] {'P', 'K', 3, 4, 42})));
+            lacking.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(lacking.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).get("field").asText()).isEqualTo("jars");
+            assertThat(JSON.readTree(refused.body()).get("message").asText()).contains("'dep.jar' (jars)")
+                .contains("it holds 'etl.jar'");
+            assertThat(ctx.client().pods().inNamespace(ctx.namespace()).list().getItems()).isEmpty();
+            assertThat(ctx.client().secrets().inNamespace(ctx.namespace()).withLabel("spark-app-selector").list()
+                .getItems()).isEmpty();
+            assertThat(ctx.client().configMaps().inNamespace(ctx.namespace()).withLabel("spark-app-selector").list()
+                .getItems()).isEmpty();
+            Path store = dir.resolve("store");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (var stored = Files.walk(store)) {
+                    assertThat(stored.filter(Files::isRegularFile).toList()).isEmpty();
+                }
+            });
             java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
             body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
                 + "Content-Type: application/json\r\n\r\n" + submission + "\r\n--" + boundary + "\r\n"
@@ -511,9 +548,13 @@ class SubmissionDaemonIT {
     }
 
     private static byte[] tar(String name1, byte[] data1, String name2, byte[] data2) throws Exception {
+        return tar(Map.of(name1, data1, name2, data2));
+    }
+
+    private static byte[] tar(Map<String, byte[]> files) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            for (var e : Map.of(name1, data1, name2, data2).entrySet()) {
+            for (var e : files.entrySet()) {
                 TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
                 entry.setSize(e.getValue().length);
                 tar.putArchiveEntry(entry);
