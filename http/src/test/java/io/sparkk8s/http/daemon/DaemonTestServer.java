@@ -69,6 +69,13 @@ final class DaemonTestServer implements AutoCloseable {
         return send(request(path, token).GET().build());
     }
 
+    /** Closes {@code system}'s client connection pools, then terminates it. */
+    static void terminate(ActorSystem<?> system) throws Exception {
+        org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        system.terminate();
+    }
+
     @Override
     public void close() throws Exception {
         daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkk8s.http.staging.ResourceStagingServer;
-import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.io.ByteArrayInputStream;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +27,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +65,7 @@ class MultipartBundleContentsTest {
 
     @TempDir
     Path dir;
+    StagingBackedDaemon fixture;
     ResourceStagingServer staging;
     Path store;
     DaemonTestServer server;
@@ -80,28 +78,21 @@ class MultipartBundleContentsTest {
 
     @AfterAll
     static void stopSystem() throws Exception {
-        org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-        system.terminate();
+        DaemonTestServer.terminate(system);
     }
 
     @BeforeEach
     void start() throws Exception {
-        store = Files.createDirectories(dir.resolve("store"));
-        staging = ResourceStagingServer.start(system, new StagingServerSettings("127.0.0.1", 0, store, MAX_BUNDLE,
-                64 * 1024, Duration.ofSeconds(30), null, Duration.ofMinutes(30), Duration.ofMinutes(1),
-                Optional.empty()))
-            .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        URI stagingUri = URI.create("http://127.0.0.1:" + staging.binding().localAddress().getPort());
-        stagingClient = new ResourceStagingClient(system, stagingUri, Optional.empty());
-        server = new DaemonTestServer(system, dir, Duration.ofSeconds(60), Optional.of(new UploadSettings(
-            Optional.of(stagingUri), "http://staging.spark.svc:10000", MAX_BUNDLE, Duration.ofMinutes(5))));
+        fixture = StagingBackedDaemon.start(system, dir, MAX_BUNDLE, Duration.ofSeconds(60));
+        store = fixture.store;
+        staging = fixture.staging;
+        stagingClient = fixture.stagingClient;
+        server = fixture.server;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        fixture.close();
     }
 
     @Test

@@ -66,9 +66,7 @@ class MultipartStagingTlsTest {
 
     @AfterAll
     static void stopSystem() throws Exception {
-        org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-        system.terminate();
+        DaemonTestServer.terminate(system);
     }
 
     @BeforeEach

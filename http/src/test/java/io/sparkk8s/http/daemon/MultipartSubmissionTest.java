@@ -9,13 +9,11 @@ import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.http.staging.ResourceStagingServer;
-import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +58,7 @@ class MultipartSubmissionTest {
 
     @TempDir
     Path dir;
+    StagingBackedDaemon fixture;
     ResourceStagingServer staging;
     Path store;
     DaemonTestServer server;
@@ -72,28 +71,21 @@ class MultipartSubmissionTest {
 
     @AfterAll
     static void stopSystem() throws Exception {
-        org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-        system.terminate();
+        DaemonTestServer.terminate(system);
     }
 
     @BeforeEach
     void start() throws Exception {
-        store = Files.createDirectories(dir.resolve("store"));
-        staging = ResourceStagingServer.start(system, new StagingServerSettings("127.0.0.1", 0, store, MAX_BUNDLE,
-                64 * 1024, Duration.ofSeconds(30), null, Duration.ofMinutes(30), Duration.ofMinutes(1),
-                Optional.empty()))
-            .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        URI stagingUri = URI.create("http://127.0.0.1:" + staging.binding().localAddress().getPort());
-        stagingClient = new ResourceStagingClient(system, stagingUri, Optional.empty());
-        server = new DaemonTestServer(system, dir, Duration.ofSeconds(30), Optional.of(new UploadSettings(
-            Optional.of(stagingUri), "http://staging.spark.svc:10000", MAX_BUNDLE, Duration.ofMinutes(5))));
+        fixture = StagingBackedDaemon.start(system, dir, MAX_BUNDLE, Duration.ofSeconds(30));
+        store = fixture.store;
+        staging = fixture.staging;
+        stagingClient = fixture.stagingClient;
+        server = fixture.server;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        fixture.close();
     }
 
     @Test
