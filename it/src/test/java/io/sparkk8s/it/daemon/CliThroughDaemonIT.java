@@ -113,13 +113,7 @@ class CliThroughDaemonIT {
         URI stagingUri = URI.create("http://127.0.0.1:" + staging.binding().localAddress().getPort());
         UploadSettings uploads = new UploadSettings(Optional.of(stagingUri), INTERNAL_STAGING_URI, 1024 * 1024,
             Duration.ofMinutes(5));
-        SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
-                .withBinding("127.0.0.1", 0), Optional.of(uploads),
-            new KubernetesSubmissionBackend(submitter, ctx.client(),
-                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
-            new SubmissionTranslator("k8s://" + ctx.masterUrl()),
-            () -> BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace()), "test"), metrics)
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        SubmissionDaemon daemon = startDaemon(ctx, submitter, Optional.of(uploads), metrics);
         try {
             String url = "http://127.0.0.1:" + daemon.binding().localAddress().getPort();
             String tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n").toString();
@@ -251,13 +245,7 @@ class CliThroughDaemonIT {
         SparkKubernetesSubmitter submitter = SparkKubernetesSubmitter.builder().actorSystem(SYSTEM)
             .kubernetesClient(ctx.client()).build();
         DaemonMetrics metrics = new DaemonMetrics();
-        SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
-                .withBinding("127.0.0.1", 0), Optional.empty(),
-            new KubernetesSubmissionBackend(submitter, ctx.client(),
-                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
-            new SubmissionTranslator("k8s://" + ctx.masterUrl()),
-            () -> BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace()), "test"), metrics)
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        SubmissionDaemon daemon = startDaemon(ctx, submitter, Optional.empty(), metrics);
         try {
             String url = "http://127.0.0.1:" + daemon.binding().localAddress().getPort();
             String tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n").toString();
@@ -348,5 +336,17 @@ class CliThroughDaemonIT {
             }
         }
         return entries;
+    }
+
+    /** A daemon on a loopback port over {@code submitter}, with one token for the test's namespace. */
+    private static SubmissionDaemon startDaemon(KubernetesTestContext ctx, SparkKubernetesSubmitter submitter,
+        Optional<UploadSettings> uploads, DaemonMetrics metrics) throws Exception {
+        return SubmissionDaemon.start(SYSTEM, DaemonSettings.fromConfig(SYSTEM.settings().config())
+                .withBinding("127.0.0.1", 0), uploads,
+            new KubernetesSubmissionBackend(submitter, ctx.client(),
+                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
+            new SubmissionTranslator("k8s://" + ctx.masterUrl()),
+            () -> BearerTokens.parse(List.of(TOKEN + " " + ctx.namespace()), "test"), metrics)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }
