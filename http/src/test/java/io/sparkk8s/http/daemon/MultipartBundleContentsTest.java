@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkk8s.http.staging.ResourceStagingServer;
-import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,63 +33,28 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The multipart POST checks each bundle's tar entries against the names of its submission part while
  * the bundle streams through to the staging server (real loopback HTTP, real staging server): a bundle
  * must hold exactly the named files; otherwise 400 naming the part, and nothing is left staged.
  */
-class MultipartBundleContentsTest {
+class MultipartBundleContentsTest extends StagingBackedDaemonTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BUNDLE = 128L << 20;
-    static final String SUBMISSION = "{\"name\":\"etl\",\"namespace\":\"team-a\",\"mainClass\":\"com.example.Etl\","
-        + "\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"files\":[\"job.conf\"],\"conf\":{"
-        + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"}}";
     static final String BOUNDARY = "spark-k8s-test-boundary-c41a";
 
-    static ActorSystem<Void> system;
-
-    @TempDir
-    Path dir;
-    StagingBackedDaemon fixture;
-    ResourceStagingServer staging;
-    Path store;
-    DaemonTestServer server;
-    ResourceStagingClient stagingClient;
-
-    @BeforeAll
-    static void startSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "bundle-contents-test");
+    @Override
+    long maxBundle() {
+        return MAX_BUNDLE;
     }
 
-    @AfterAll
-    static void stopSystem() throws Exception {
-        DaemonTestServer.terminate(system);
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = StagingBackedDaemon.start(system, dir, MAX_BUNDLE, Duration.ofSeconds(60));
-        store = fixture.store;
-        staging = fixture.staging;
-        stagingClient = fixture.stagingClient;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
+    @Override
+    Duration requestTimeout() {
+        return Duration.ofSeconds(60);
     }
 
     @Test

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkk8s.actors.api.SubmissionFailedException;
 import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
-import io.sparkk8s.http.staging.ResourceStagingServer;
-import io.sparkk8s.staging.client.ResourceStagingClient;
 import io.sparkk8s.submission.staging.SubmittedResourceIdAndSecret;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,62 +27,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The multipart POST over real loopback HTTP, with a real staging server behind the daemon: bundles
  * are streamed through and handed to the submission; too large, malformed or failed requests leave
  * nothing staged.
  */
-class MultipartSubmissionTest {
+class MultipartSubmissionTest extends StagingBackedDaemonTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BUNDLE = 256 * 1024;
-    static final String SUBMISSION = "{\"name\":\"etl\",\"namespace\":\"team-a\",\"mainClass\":\"com.example.Etl\","
-        + "\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"files\":[\"job.conf\"],\"conf\":{"
-        + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"}}";
 
-    static ActorSystem<Void> system;
-
-    @TempDir
-    Path dir;
-    StagingBackedDaemon fixture;
-    ResourceStagingServer staging;
-    Path store;
-    DaemonTestServer server;
-    ResourceStagingClient stagingClient;
-
-    @BeforeAll
-    static void startSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "multipart-test");
+    @Override
+    long maxBundle() {
+        return MAX_BUNDLE;
     }
 
-    @AfterAll
-    static void stopSystem() throws Exception {
-        DaemonTestServer.terminate(system);
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = StagingBackedDaemon.start(system, dir, MAX_BUNDLE, Duration.ofSeconds(30));
-        store = fixture.store;
-        staging = fixture.staging;
-        stagingClient = fixture.stagingClient;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        fixture.close();
+    @Override
+    Duration requestTimeout() {
+        return Duration.ofSeconds(30);
     }
 
     @Test
