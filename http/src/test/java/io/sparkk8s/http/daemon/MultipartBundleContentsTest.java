@@ -27,9 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -45,7 +43,6 @@ import org.junit.jupiter.api.Test;
 class MultipartBundleContentsTest extends StagingBackedDaemonTest {
 
     static final long MAX_BUNDLE = 128L << 20;
-    static final String BOUNDARY = "spark-k8s-test-boundary-c41a";
 
     @Override
     long maxBundle() {
@@ -352,30 +349,6 @@ class MultipartBundleContentsTest extends StagingBackedDaemonTest {
                 : HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    private record Part(String name, String contentType, byte[] data) {
-    }
-
-    private static Part part(String name, String contentType, String data) {
-        return new Part(name, contentType, data.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Part part(String name, String contentType, byte[] data) {
-        return new Part(name, contentType, data);
-    }
-
-    private static byte[] multipart(Part... parts) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Part p : parts) {
-            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + p.name() + "\""
-                + (p.contentType().equals("application/json") ? "" : "; filename=\"" + p.name() + ".tar\"")
-                + "\r\nContent-Type: " + p.contentType() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(p.data());
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
-    }
-
     /** Name and content pairs, in order. */
     private static Map<String, byte[]> entries(Object... nameAndContent) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -411,12 +384,6 @@ class MultipartBundleContentsTest extends StagingBackedDaemonTest {
         return out.toByteArray();
     }
 
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
-    }
-
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
@@ -429,9 +396,4 @@ class MultipartBundleContentsTest extends StagingBackedDaemonTest {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private List<Path> storedFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(store)) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toList());
-        }
-    }
 }

@@ -22,9 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -243,7 +241,6 @@ class MultipartSubmissionTest extends StagingBackedDaemonTest {
 
     // --- helpers
 
-    static final String BOUNDARY = "spark-k8s-test-boundary-7d1f";
 
     private HttpResponse<String> post(byte[] body, Optional<String> key, boolean chunked) throws Exception {
         HttpRequest.Builder b = server.request("/v1/submissions", DaemonTestServer.TEAM_A)
@@ -252,26 +249,6 @@ class MultipartSubmissionTest extends StagingBackedDaemonTest {
                 : HttpRequest.BodyPublishers.ofByteArray(body));
         key.ifPresent(k -> b.header("Idempotency-Key", k));
         return server.send(b.build());
-    }
-
-    private record Part(String name, String contentType, byte[] data) {
-    }
-
-    private static Part part(String name, String contentType, byte[] data) {
-        return new Part(name, contentType, data);
-    }
-
-    private static byte[] multipart(Part... parts) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Part p : parts) {
-            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + p.name() + "\""
-                + (p.contentType().equals("application/json") ? "" : "; filename=\"" + p.name() + ".tar\"")
-                + "\r\nContent-Type: " + p.contentType() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(p.data());
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
     }
 
     static byte[] tar(Map<String, byte[]> files) throws IOException {
@@ -288,22 +265,10 @@ class MultipartSubmissionTest extends StagingBackedDaemonTest {
         return out.toByteArray();
     }
 
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
-    }
-
     private byte[] download(SubmittedResourceIdAndSecret bundle) throws Exception {
         return stagingClient.download(bundle.resourceId(), bundle.resourceSecret(),
                 Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat))
             .toCompletableFuture().get(10, TimeUnit.SECONDS).toArray();
-    }
-
-    private List<Path> storedFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(store)) {
-            return files.filter(Files::isRegularFile).toList();
-        }
     }
 
     private List<Path> indexEntries() throws IOException {

@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkk8s.http.staging.ResourceStagingServer;
 import io.sparkk8s.http.staging.StagingServerSettings;
 import io.sparkk8s.staging.client.ResourceStagingClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +35,8 @@ abstract class StagingBackedDaemonTest {
     static final String SUBMISSION = "{\"name\":\"etl\",\"namespace\":\"team-a\",\"mainClass\":\"com.example.Etl\","
         + "\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"files\":[\"job.conf\"],\"conf\":{"
         + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"}}";
+
+    static final String BOUNDARY = "spark-k8s-test-boundary-7d1f";
 
     static ActorSystem<Void> system;
 
@@ -76,6 +84,46 @@ abstract class StagingBackedDaemonTest {
             }
         } finally {
             staging.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One part of a multipart body. */
+    record Part(String name, String contentType, byte[] data) {
+    }
+
+    static Part part(String name, String contentType, byte[] data) {
+        return new Part(name, contentType, data);
+    }
+
+    static Part part(String name, String contentType, String data) {
+        return new Part(name, contentType, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A multipart/form-data body with {@link #BOUNDARY}; parts other than JSON carry a file name. */
+    static byte[] multipart(Part... parts) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Part p : parts) {
+            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + p.name() + "\""
+                + (p.contentType().equals("application/json") ? "" : "; filename=\"" + p.name() + ".tar\"")
+                + "\r\nContent-Type: " + p.contentType() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(p.data());
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /** {@code size} bytes, the same for the same size. */
+    static byte[] random(int size) {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        return data;
+    }
+
+    /** Every regular file under the staging store. */
+    List<Path> storedFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(store)) {
+            return files.filter(Files::isRegularFile).toList();
         }
     }
 }
