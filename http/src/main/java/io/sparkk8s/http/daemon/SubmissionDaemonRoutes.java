@@ -99,6 +99,7 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private final DaemonMetrics metrics;
     private final DaemonSettings settings;
     private final Materializer materializer;
+    private final UnreadBodyDrain unreadBodies;
     private final ObjectMapper json = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -144,6 +145,7 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
         this.metrics = metrics;
         this.settings = settings;
         this.materializer = materializer;
+        this.unreadBodies = new UnreadBodyDrain(materializer, settings.requestTimeout());
         this.openApi = openApiDocument();
     }
 
@@ -166,21 +168,14 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 .filter(v -> REQUEST_ID.matcher(v).matches()).orElseGet(() -> UUID.randomUUID().toString());
             long started = System.nanoTime();
             metrics.requestStarted();
-            String path = request.getUri().path();
-            if (!(request.method().value().equals("POST")
-                && (path.equals("/v1/submissions") || path.equals("/v1/submissions/")))) {
-                // No other route reads a body: drain it, so the connection stays usable. An unread body makes
-                // the server close the connection, and a client that already reused it sees no answer.
-                request.entity().discardBytes(materializer);
-            }
             return mapResponse(response -> {
                 metrics.requestEnded(response.status().intValue());
                 LOG.info("request {}: {} {} -> {} in {} ms{}", requestId, request.method().value(),
                     request.getUri().path(), response.status().intValue(), (System.nanoTime() - started) / 1_000_000,
                     response.getAttribute(OUTCOME).map(o -> ": " + o).orElse(""));
                 return response.addHeader(RawHeader.create("X-Request-Id", requestId));
-            }, () -> handleExceptions(exceptions(requestId), () -> handleRejections(rejections(),
-                () -> api(request, requestId))));
+            }, () -> unreadBodies.around(() -> handleExceptions(exceptions(requestId), () -> handleRejections(
+                rejections(), () -> api(request, requestId)))));
         });
     }
 
@@ -229,14 +224,8 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
                 .filter(t -> !t.isEmpty())
                 .flatMap(t -> tokens.get().authenticate(t));
             if (caller.isEmpty()) {
-                return extractRequestEntity(entity -> {
-                    if (!(entity instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict)) {
-                        entity.discardBytes(materializer);
-                    }
-                    return complete(error(StatusCodes.UNAUTHORIZED, "unauthorized",
-                        "a valid bearer token is required", null)
-                        .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spark-k8s\"")));
-                });
+                return complete(error(StatusCodes.UNAUTHORIZED, "unauthorized", "a valid bearer token is required",
+                    null).addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spark-k8s\"")));
             }
             return inner.apply(caller.get());
         });
@@ -246,7 +235,6 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     private Route multipart(Optional<String> idempotencyKey, BearerTokens.Caller caller, String requestId) {
         if (uploads.isEmpty()) {
             return extractRequestEntity(entity -> {
-                entity.discardBytes(materializer);
                 metrics.submission("invalid", 0);
                 return complete(error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "uploads_disabled", "this daemon takes no"
                     + " multipart submissions: it has no staging server (" + UploadSettings.PATH
@@ -261,19 +249,17 @@ public final class SubmissionDaemonRoutes extends AllDirectives {
     }
 
     /**
-     * The answer to a submit refused before its body is read (which is then discarded): a malformed
-     * Idempotency-Key, or a declared length over {@code maxSize}.
+     * The answer to a submit refused before its body is read (the rest is left to {@link UnreadBodyDrain}):
+     * a malformed Idempotency-Key, or a declared length over {@code maxSize}.
      */
     private Optional<HttpResponse> refusedUnread(RequestEntity entity, Optional<String> idempotencyKey,
         long maxSize, Supplier<HttpResponse> tooLarge, long started) {
         if (idempotencyKey.isPresent() && !IDEMPOTENCY_KEY.matcher(idempotencyKey.get()).matches()) {
-            entity.discardBytes(materializer);
             metrics.submission("invalid", System.nanoTime() - started);
             return Optional.of(error(StatusCodes.BAD_REQUEST, "invalid_request", "Idempotency-Key: expected 1 to"
                 + " 255 printable ASCII characters without spaces", "Idempotency-Key"));
         }
         if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > maxSize) {
-            entity.discardBytes(materializer);
             metrics.submission("too_large", System.nanoTime() - started);
             return Optional.of(tooLarge.get());
         }

@@ -85,16 +85,9 @@ class DaemonFuzzTest {
             CompletableFuture.allOf(all).join();
 
             assertThat(fiveHundreds).as("requests answered 5xx; statuses %s", byStatus).isEmpty();
-            // Rarely (about one run in three, one request) the pooled client sends a request on a connection
-            // the server is closing and gets no answer at all. Such a request, sent again on a fresh
-            // connection, must get a proper answer: the daemon did not fail on it.
-            assertThat(unanswered).as("requests with no answer: %s", unanswered).hasSizeLessThanOrEqualTo(5);
-            for (HttpRequest request : unanswered.keySet()) {
-                HttpResponse<String> again = HttpClient.newHttpClient().send(request,
-                    HttpResponse.BodyHandlers.ofString());
-                assertThat(again.statusCode()).as("%s %s sent again", request.method(), request.uri())
-                    .isLessThan(500);
-            }
+            // Every request gets an answer, also on pooled connections: the daemon reads what it leaves of a body
+            // before answering (UnreadBodyDrain), so it no longer resets connections a client still writes to.
+            assertThat(unanswered).as("requests with no answer: %s", unanswered).isEmpty();
             assertThat(byStatus.keySet()).as("the fuzz reached several outcomes").hasSizeGreaterThan(4);
             assertThat(server.get("/healthz", null).statusCode()).isEqualTo(200);
             assertThat(server.post(DaemonTestServer.TEAM_A, SubmissionDaemonRoutesTest.VALID).statusCode())

@@ -182,6 +182,11 @@ class SubmissionDaemonRoutesTest {
         assertThat(server.backend.submits.get()).isZero();
     }
 
+    /**
+     * Failed about one run in five before {@link UnreadBodyDrain}: the daemon answered the declared length
+     * before reading the body and closed the connection, and the JDK client, still sending, got no answer.
+     * {@link UnreadBodyDrainTest} pins that down with raw sockets.
+     */
     @Test
     void aBodyOverTheLimitIsAnswered413WhetherItsLengthIsDeclaredOrNot() throws Exception {
         String big = "{\"primaryResource\":\"local:///a.jar\",\"args\":[\""
