@@ -14,6 +14,7 @@ import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.actors.api.ApiError;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.http.UnreadBodyDrain;
 import io.sparkk8s.staging.client.ResourceStagingClient;
 import java.io.IOException;
 import java.io.InputStream;

@@ -18,6 +18,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkk8s.http.UnreadBodyDrain;
 import io.sparkk8s.staging.StagedResourcesOwner;
 import io.sparkk8s.staging.StagedResourcesOwnerJson;
 import io.sparkk8s.staging.store.BlobStore;
@@ -143,15 +144,26 @@ public final class ResourceStagingRoutes {
                 pathPrefix("v0", () -> concat(
                     path("ping", () -> get(() -> complete(text(StatusCodes.OK, PONG)))),
                     pathPrefix("resources", () -> concat(
-                        pathEndOrSingleSlash(() -> post(this::multipartUpload)),
+                        pathEndOrSingleSlash(() -> post(() -> drained(this::multipartUpload))),
                         path(segment(), id -> get(() -> download(id))))))),
                 pathPrefix("v1", () -> concat(
                     path("ping", () -> get(() -> complete(text(StatusCodes.OK, PONG)))),
                     pathPrefix("resources", () -> concat(
-                        pathEndOrSingleSlash(() -> concat(post(this::rawUpload), put(this::rawUpload))),
+                        pathEndOrSingleSlash(() -> concat(post(() -> drained(this::rawUpload)),
+                            put(() -> drained(this::rawUpload)))),
                         path(segment(), id -> concat(
                             get(() -> download(id)),
                             delete(() -> deleteBundle(id)))))))))));
+    }
+
+    /**
+     * {@code upload} behind {@link UnreadBodyDrain}: a refusal given before the body was read (413 from the
+     * declared length, 400 for a bad owner) or a body cut off at the size limit still reaches a client that is
+     * sending, instead of the connection being reset under it; and the size limit fails only the upload's
+     * read, not the connection's stream.
+     */
+    private Route drained(Supplier<Route> upload) {
+        return extractMaterializer(mat -> new UnreadBodyDrain(mat).around(upload));
     }
 
     private Route multipartUpload() {

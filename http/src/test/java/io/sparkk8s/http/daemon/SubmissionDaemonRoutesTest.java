@@ -12,6 +12,7 @@ import io.sparkk8s.actors.api.SubmissionState;
 import io.sparkk8s.actors.api.SubmissionStatus;
 import io.sparkk8s.config.InvalidConfigurationException;
 import io.sparkk8s.config.submit.SparkSubmitArguments;
+import io.sparkk8s.http.UnreadBodyDrain;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

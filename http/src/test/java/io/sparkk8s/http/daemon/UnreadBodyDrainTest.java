@@ -2,6 +2,8 @@ package io.sparkk8s.http.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparkk8s.http.RawHttp;
+import io.sparkk8s.http.UnreadBodyDrain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.sparkk8s.http.daemon;
+package io.sparkk8s.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -13,12 +13,12 @@ import java.util.Map;
  * Reads one HTTP/1.1 response from a raw socket's input, for tests that need to control exactly when a
  * client sends which bytes (HTTP clients hide that).
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** One response: status, headers (names lower-case), body. */
-    record Response(int status, Map<String, String> headers, String body) {
+    public record Response(int status, Map<String, String> headers, String body) {
 
-        boolean closesConnection() {
+        public boolean closesConnection() {
             return "close".equalsIgnoreCase(headers.getOrDefault("connection", ""));
         }
     }
@@ -27,13 +27,13 @@ final class RawHttp {
     }
 
     /** The request head of a POST to {@code path} with the given extra header lines (each ending in CRLF). */
-    static byte[] postHead(String path, String token, String extraHeaders) {
+    public static byte[] postHead(String path, String token, String extraHeaders) {
         return ("POST " + path + " HTTP/1.1\r\nHost: daemon\r\nAuthorization: Bearer " + token
             + "\r\nContent-Type: application/json\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads the next response (informational ones included) whose body has a Content-Length. */
-    static Response read(InputStream in) throws IOException {
+    public static Response read(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {

@@ -1,4 +1,4 @@
-package io.sparkk8s.http.daemon;
+package io.sparkk8s.http;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,8 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Makes sure a client gets the answer to a request whose body the route did not read to its end (a 413
- * from the declared length, a 401, a body on a GET, a JSON body cut off at the size limit).
+ * from the declared length, a 401, a body on a GET, a body cut off at the size limit). Wraps the submission
+ * daemon's routes and the resource staging server's upload routes.
  *
  * <p>Why: Pekko HTTP sends such an "early" response with {@code Connection: close} and then closes the
  * whole TCP connection (its server binds without half-close, so {@code linger-timeout} does not apply
@@ -56,16 +57,16 @@ import org.apache.pekko.util.ByteString;
  * the client has not sent its body and will not.
  * </ol>
  */
-final class UnreadBodyDrain extends AllDirectives {
+public final class UnreadBodyDrain extends AllDirectives {
 
     /** Bytes read and dropped after the answer is known, before it is released (as Tomcat's maxSwallowSize). */
-    static final long SWALLOW_BYTES = 2L * 1024 * 1024;
+    public static final long SWALLOW_BYTES = 2L * 1024 * 1024;
     /** Longest wait for the unread rest of a body before the answer is released anyway. */
-    static final Duration SWALLOW_TIME = Duration.ofSeconds(5);
+    public static final Duration SWALLOW_TIME = Duration.ofSeconds(5);
     /** Bytes still read and dropped after an answer released early, before the connection is closed. */
-    static final long LINGER_BYTES = 16L * 1024 * 1024;
+    public static final long LINGER_BYTES = 16L * 1024 * 1024;
     /** Longest time an answer released early keeps its connection open for the client to read it. */
-    static final Duration LINGER_TIME = Duration.ofSeconds(2);
+    public static final Duration LINGER_TIME = Duration.ofSeconds(2);
 
     private final Materializer materializer;
     private final long swallowBytes;
@@ -73,11 +74,16 @@ final class UnreadBodyDrain extends AllDirectives {
     private final long lingerBytes;
     private final Duration lingerTime;
 
+    /** With the default bounds, for a server whose request timeout is well over {@code 2 * SWALLOW_TIME}. */
+    public UnreadBodyDrain(Materializer materializer) {
+        this(materializer, SWALLOW_BYTES, SWALLOW_TIME, LINGER_BYTES, LINGER_TIME);
+    }
+
     /**
      * @param materializer reads what the routes left of request bodies
      * @param requestTimeout the server's request timeout: the swallow wait stays well inside it
      */
-    UnreadBodyDrain(Materializer materializer, Duration requestTimeout) {
+    public UnreadBodyDrain(Materializer materializer, Duration requestTimeout) {
         this(materializer, SWALLOW_BYTES, min(SWALLOW_TIME, requestTimeout.dividedBy(2)), LINGER_BYTES, LINGER_TIME);
     }
 
@@ -91,7 +97,7 @@ final class UnreadBodyDrain extends AllDirectives {
     }
 
     /** {@code inner}, whose answers go out only as described in the class comment. */
-    Route around(Supplier<Route> inner) {
+    public Route around(Supplier<Route> inner) {
         return extractRequest(request -> {
             if (request.entity().isStrict()) {
                 return inner.get();
