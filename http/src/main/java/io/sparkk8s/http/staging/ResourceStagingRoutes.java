@@ -371,7 +371,10 @@ public final class ResourceStagingRoutes {
                 return text(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "expected multipart/form-data with parts"
                     + " resources and resourcesOwner: " + t.getMessage());
             }
-            if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamException) {
+            // The body ended early, or the client's connection was reset under it (a client that gave up,
+            // e.g. the daemon stopping an upload whose bundle it refused): the client's doing, not the server's.
+            if (t instanceof org.apache.pekko.http.scaladsl.model.EntityStreamException
+                || t instanceof org.apache.pekko.stream.StreamTcpException) {
                 LOG.info("upload aborted by the client: {}; nothing was stored", t.getMessage());
                 return text(StatusCodes.BAD_REQUEST, "the request body ended early: " + t.getMessage());
             }
