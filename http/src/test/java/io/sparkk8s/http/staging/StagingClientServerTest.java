@@ -45,6 +45,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +127,33 @@ class StagingClientServerTest {
             ExtractionLimits.DEFAULT, blockingIo).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         assertSameFiles(inputs, tmp.resolve("out"));
+    }
+
+    @Test
+    void theClientsAnswersCompleteOnTheActorSystemsDispatcherNotOnAThreadStartedPerCallback() throws Exception {
+        server = StagingTestServer.start(system, StagingTestServer.settings(tmp.resolve("store"), 1 << 20));
+        ResourceStagingClient client = client(Optional.empty());
+        String dispatcherThreads = system.name() + "-pekko.actor.default-dispatcher-";
+        String caller = Thread.currentThread().getName();
+
+        // Pekko's own stages would run these on the JDK's default async executor: the common pool, or a new
+        // thread per stage on a machine with two cores.
+        SubmittedResourceIdAndSecret staged = client.upload(Source.single(ByteString.fromString("bundle")), OWNER)
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<String> threads = List.of(
+            client.upload(Source.single(ByteString.fromString("other")), OWNER)
+                .thenApply(ok -> Thread.currentThread().getName()).toCompletableFuture().get(10, TimeUnit.SECONDS),
+            client.download(staged.resourceId(), staged.resourceSecret(), Sink.ignore())
+                .thenApply(ok -> Thread.currentThread().getName()).toCompletableFuture().get(10, TimeUnit.SECONDS),
+            client.download(staged.resourceId(), "wrong", Sink.ignore())
+                .handle((ok, refused) -> Thread.currentThread().getName()).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS),
+            client.delete(staged.resourceId(), staged.resourceSecret())
+                .thenApply(ok -> Thread.currentThread().getName()).toCompletableFuture().get(10, TimeUnit.SECONDS));
+
+        // (A stage attached after its future completed runs on the caller's thread: also fine.)
+        assertThat(threads).allSatisfy(name -> assertThat(name.startsWith(dispatcherThreads) || name.equals(caller))
+            .as("stage ran on thread %s", name).isTrue());
     }
 
     @Test

@@ -51,6 +51,7 @@ public final class ResourceStagingClient {
 
     private final Http http;
     private final Materializer materializer;
+    private final Executor dispatcher;
     private final String base;
     private final Optional<HttpsConnectionContext> https;
 
@@ -67,6 +68,7 @@ public final class ResourceStagingClient {
         }
         this.http = Http.get(system.classicSystem());
         this.materializer = Materializer.matFromSystem(system);
+        this.dispatcher = system.classicSystem().dispatcher();
         String text = baseUri.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.https = tls.map(ConnectionContext::httpsClient);
@@ -94,7 +96,7 @@ public final class ResourceStagingClient {
             if (response.status().intValue() != 201) {
                 return failure(response, "upload");
             }
-            return response.entity().toStrict(STRICT_TIMEOUT.toMillis(), materializer).thenApply(strict -> {
+            return plain(response.entity().toStrict(STRICT_TIMEOUT.toMillis(), materializer)).thenApply(strict -> {
                 try {
                     JsonNode body = JSON.readTree(strict.getData().toArray());
                     return new SubmittedResourceIdAndSecret(body.get("resourceId").textValue(),
@@ -122,7 +124,7 @@ public final class ResourceStagingClient {
             Optional<String> declared = response.getHeader("X-Content-SHA256").map(h -> h.value().trim());
             Pair<CompletionStage<String>, CompletionStage<T>> done = response.entity().getDataBytes()
                 .viaMat(Checksums.sha256(), Keep.right()).toMat(sink, Keep.both()).run(materializer);
-            return done.second().thenCombine(done.first(), (result, actual) -> {
+            return plain(done.second()).thenCombine(plain(done.first()), (result, actual) -> {
                 if (declared.isPresent() && !declared.get().equalsIgnoreCase(actual)) {
                     throw new CompletionException(new ChecksumMismatchException(id, declared.get(), actual));
                 }
@@ -154,14 +156,32 @@ public final class ResourceStagingClient {
     }
 
     private CompletionStage<HttpResponse> send(HttpRequest request) {
-        return https.isPresent() ? http.singleRequest(request, https.get()) : http.singleRequest(request);
+        return plain(https.isPresent() ? http.singleRequest(request, https.get()) : http.singleRequest(request));
+    }
+
+    /**
+     * {@code pekkoStage}'s outcome as a plain {@link CompletableFuture} completed on the actor system's
+     * dispatcher. The stages Pekko returns run every dependent stage on the JDK's default async executor,
+     * which starts a new thread per task when the common pool has fewer than two threads (any machine with two
+     * cores): a thread per callback for this client and its callers.
+     */
+    private <T> CompletableFuture<T> plain(CompletionStage<T> pekkoStage) {
+        CompletableFuture<T> plain = new CompletableFuture<>();
+        pekkoStage.whenCompleteAsync((value, failure) -> {
+            if (failure != null) {
+                plain.completeExceptionally(failure);
+            } else {
+                plain.complete(value);
+            }
+        }, dispatcher);
+        return plain;
     }
 
     private <T> CompletionStage<T> failure(HttpResponse response, String what) {
         int status = response.status().intValue();
-        return response.entity().getDataBytes()
+        return plain(response.entity().getDataBytes()
             .runFold(ByteString.emptyByteString(), (body, chunk) -> body.size() >= MAX_ERROR_BODY ? body
-                : body.concat(chunk.take(MAX_ERROR_BODY - body.size())), materializer)
+                : body.concat(chunk.take(MAX_ERROR_BODY - body.size())), materializer))
             .exceptionally(e -> ByteString.emptyByteString())
             .thenApply(body -> {
                 throw new CompletionException(new StagingServerException(what + " refused by " + base + ": HTTP "
