@@ -32,6 +32,15 @@ public final class RawHttp {
             + "\r\nContent-Type: application/json\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Sends {@code head}, then {@code body}, as two writes, as HTTP clients do; reads nothing. */
+    public static void send(java.net.Socket socket, byte[] head, byte[] body) throws IOException {
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(head);
+        out.flush();
+        out.write(body);
+        out.flush();
+    }
+
     /** Reads the next response (informational ones included) whose body has a Content-Length. */
     public static Response read(InputStream in) throws IOException {
         String statusLine = line(in);

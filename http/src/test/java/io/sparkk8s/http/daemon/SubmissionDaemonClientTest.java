@@ -10,7 +10,6 @@ import io.sparkk8s.submission.daemon.DaemonSubmissionRequest;
 import io.sparkk8s.submission.daemon.SubmissionDaemonClient;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,48 +17,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The thin Java client (submission/'s {@link SubmissionDaemonClient}, which the CLI's {@code --daemon}
  * uses) against a real daemon on a loopback port, and its wire records against the daemon's.
  */
-class SubmissionDaemonClientTest {
+class SubmissionDaemonClientTest extends DaemonServerTest {
 
-    static ActorSystem<Void> system;
-
-    @TempDir
-    Path dir;
-
-    DaemonTestServer server;
     SubmissionDaemonClient client;
 
-    @BeforeAll
-    static void startSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "daemon-client-test");
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        system.terminate();
-    }
-
     @BeforeEach
-    void start() throws Exception {
-        server = new DaemonTestServer(system, dir);
+    void startClient() {
         client = SubmissionDaemonClient.create(server.base, DaemonTestServer.TEAM_A);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
     }
 
     static DaemonSubmissionRequest pi(String memory) {

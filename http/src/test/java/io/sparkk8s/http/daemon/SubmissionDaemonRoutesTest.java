@@ -19,57 +19,22 @@ import java.net.http.HttpResponse;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The daemon's REST API over real loopback HTTP, with an in-memory backend. */
-class SubmissionDaemonRoutesTest {
+class SubmissionDaemonRoutesTest extends DaemonServerTest {
 
     static final String IMAGE = "\"spark.kubernetes.container.image\":\"apache/spark:3.5.3\"";
     static final String VALID = "{\"name\":\"pi\",\"namespace\":\"team-a\",\"mainClass\":"
         + "\"org.apache.spark.examples.SparkPi\",\"primaryResource\":\"local:///opt/spark/examples/jars/examples.jar\","
         + "\"args\":[\"100\"],\"conf\":{" + IMAGE + "}}";
     static final ObjectMapper JSON = new ObjectMapper();
-
-    static ActorSystem<Void> system;
-
-    @TempDir
-    Path dir;
-
-    DaemonTestServer server;
-
-    @BeforeAll
-    static void startSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "daemon-routes-test");
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        system.terminate();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new DaemonTestServer(system, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     @Test
     void submitsAValidRequestAndAnswers201WithTheSubmission() throws Exception {

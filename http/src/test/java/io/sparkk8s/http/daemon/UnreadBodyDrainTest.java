@@ -9,20 +9,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Answers to requests whose body the daemon does not read to its end, over raw loopback sockets: the
@@ -30,47 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * reads. Before {@link UnreadBodyDrain}, the daemon answered as soon as it had the head and closed the
  * connection with the body unread, which resets it: the client got no answer.
  */
-class UnreadBodyDrainTest {
+class UnreadBodyDrainTest extends DaemonServerTest {
 
     private static final int TIMEOUT_MS = 20_000;
-
-    static ActorSystem<Void> system;
-
-    @TempDir
-    Path dir;
-
-    DaemonTestServer server;
-
-    @BeforeAll
-    static void startSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "unread-body-drain-test");
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        system.terminate();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new DaemonTestServer(system, dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     @Test
     void aDeclaredOversizeBodySentInFullBeforeReadingIsAnswered413OnAConnectionThatStaysUsable() throws Exception {
         byte[] body = bytes(UnreadBodyDrain.SWALLOW_BYTES / 2);
         try (Socket socket = connect()) {
-            OutputStream out = socket.getOutputStream();
-            out.write(RawHttp.postHead("/v1/submissions", DaemonTestServer.TEAM_A,
-                "Content-Length: " + body.length + "\r\n"));
-            out.flush();
-            out.write(body);
-            out.flush();
+            RawHttp.send(socket, RawHttp.postHead("/v1/submissions", DaemonTestServer.TEAM_A,
+                "Content-Length: " + body.length + "\r\n"), body);
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
             RawHttp.Response next = healthzOn(socket);
@@ -88,12 +49,8 @@ class UnreadBodyDrainTest {
         throws Exception {
         byte[] body = bytes(UnreadBodyDrain.SWALLOW_BYTES + UnreadBodyDrain.LINGER_BYTES / 2);
         try (Socket socket = connect()) {
-            OutputStream out = socket.getOutputStream();
-            out.write(RawHttp.postHead("/v1/submissions", DaemonTestServer.TEAM_A,
-                "Content-Length: " + body.length + "\r\n"));
-            out.flush();
-            out.write(body);
-            out.flush();
+            RawHttp.send(socket, RawHttp.postHead("/v1/submissions", DaemonTestServer.TEAM_A,
+                "Content-Length: " + body.length + "\r\n"), body);
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
 

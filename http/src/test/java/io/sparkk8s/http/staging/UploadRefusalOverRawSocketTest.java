@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.sparkk8s.http.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ class UploadRefusalOverRawSocketTest {
     void aDeclaredLengthOverTheLimitIsAnswered413ToAClientThatSendsTheWholeBodyFirst() throws Exception {
         byte[] body = bytes(1024 * 1024);
         try (Socket socket = connect()) {
-            send(socket, head("PUT", RAW, "Content-Length: " + body.length), body);
+            RawHttp.send(socket, head("PUT", RAW, "Content-Length: " + body.length), body);
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
 
@@ -76,7 +75,7 @@ class UploadRefusalOverRawSocketTest {
     @Test
     void aChunkedBodyOverTheLimitIsAnswered413AndTheConnectionStaysUsable() throws Exception {
         try (Socket socket = connect()) {
-            send(socket, head("POST", RAW, "Transfer-Encoding: chunked"), chunked(bytes(1024 * 1024)));
+            RawHttp.send(socket, head("POST", RAW, "Transfer-Encoding: chunked"), chunked(bytes(1024 * 1024)));
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
 
@@ -90,7 +89,8 @@ class UploadRefusalOverRawSocketTest {
     void aBadOwnerIsAnswered400NamingItToAClientThatSendsTheWholeBodyFirst() throws Exception {
         byte[] body = bytes(1024);
         try (Socket socket = connect()) {
-            send(socket, head("POST", "/api/v1/resources?ownerLabel=a=b", "Content-Length: " + body.length), body);
+            RawHttp.send(socket, head("POST", "/api/v1/resources?ownerLabel=a=b", "Content-Length: " + body.length),
+                body);
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
 
@@ -113,8 +113,8 @@ class UploadRefusalOverRawSocketTest {
         form.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         byte[] body = form.toByteArray();
         try (Socket socket = connect()) {
-            send(socket, head("POST", "/api/v0/resources", "Content-Type: multipart/form-data; boundary=" + boundary
-                + "\r\nContent-Length: " + body.length), body);
+            RawHttp.send(socket, head("POST", "/api/v0/resources", "Content-Type: multipart/form-data; boundary="
+                + boundary + "\r\nContent-Length: " + body.length), body);
 
             RawHttp.Response refused = RawHttp.read(socket.getInputStream());
 
@@ -127,15 +127,6 @@ class UploadRefusalOverRawSocketTest {
         Socket socket = new Socket("127.0.0.1", server.base.getPort());
         socket.setSoTimeout(20_000);
         return socket;
-    }
-
-    /** The head, then the body, as two writes; nothing is read until both are sent. */
-    private static void send(Socket socket, byte[] head, byte[] body) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(head);
-        out.flush();
-        out.write(body);
-        out.flush();
     }
 
     private static byte[] head(String method, String target, String headers) {
