@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * An idempotency key is kept as a label on the driver pod ({@value #IDEMPOTENCY_LABEL}, a digest of the
  * key), so a retried POST finds the pod the first one created, whichever replica served it.
  */
-public final class KubernetesSubmissionBackend implements SubmissionBackend {
+public final class KubernetesSubmissionBackend implements SubmissionBackend, AutoCloseable {
+
+    /** How long a list request waits for a new driver-pod informer's first list by default. */
+    public static final Duration DEFAULT_INFORMER_SYNC_TIMEOUT = Duration.ofSeconds(10);
 
     /** Label holding the digest of a submission's idempotency key. */
     public static final String IDEMPOTENCY_LABEL = "spark-k8s.io/idempotency-key";
@@ -60,6 +63,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     private final Duration pollInterval;
     private final DaemonMetrics metrics;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final DriverPodCache listed;
 
     /**
      * @param submitter submits
@@ -70,6 +74,21 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
      */
     public KubernetesSubmissionBackend(SparkKubernetesSubmitter submitter, KubernetesClient client, Executor blocking,
         Duration pollInterval, DaemonMetrics metrics) {
+        this(submitter, client, blocking, pollInterval, metrics, DEFAULT_INFORMER_SYNC_TIMEOUT);
+    }
+
+    /**
+     * @param submitter submits
+     * @param client reads, watches and deletes driver pods
+     * @param blocking where the client's blocking calls run
+     * @param pollInterval how often events of a submission made elsewhere are re-read
+     * @param metrics counts API errors
+     * @param informerSyncTimeout how long the first list of a namespace waits for its driver-pod informer to
+     *     sync before it lists the pods directly
+     */
+    public KubernetesSubmissionBackend(SparkKubernetesSubmitter submitter, KubernetesClient client, Executor blocking,
+        Duration pollInterval, DaemonMetrics metrics, Duration informerSyncTimeout) {
+        this.listed = new DriverPodCache(client, informerSyncTimeout);
         this.submitter = submitter;
         this.client = client;
         this.blocking = blocking;
@@ -229,7 +248,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
 
     @Override
     public CompletionStage<Page> list(Query query) {
-        return blockingCall(() -> driverPods(query.namespaces(), query.labels(), false)).thenApply(pods -> {
+        return blockingCall(() -> listedPods(query.namespaces(), query.labels())).thenApply(pods -> {
             List<Paging.Keyed<SubmissionStatus>> keyed = new ArrayList<>();
             for (Pod pod : pods) {
                 SubmissionStatus s = status(pod);
@@ -310,6 +329,27 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend {
     @Override
     public CompletionStage<Boolean> ready() {
         return blockingCall(() -> client.getKubernetesVersion() != null).exceptionally(e -> false);
+    }
+
+    /**
+     * The driver pods with {@code labels} in {@code namespaces}, from the informers of {@link DriverPodCache}:
+     * a namespace the daemon may not read answers with the API server's refusal, as a direct list would.
+     */
+    private List<Pod> listedPods(Set<String> namespaces, Map<String, String> labels) {
+        if (namespaces.contains(DriverPodCache.ALL_NAMESPACES)) {
+            return listed.driverPods(DriverPodCache.ALL_NAMESPACES, labels);
+        }
+        List<Pod> pods = new ArrayList<>();
+        for (String ns : namespaces) {
+            pods.addAll(listed.driverPods(ns, labels));
+        }
+        return pods;
+    }
+
+    /** Stops the driver-pod informers the lists started; the submitter and client are the caller's. */
+    @Override
+    public void close() {
+        listed.close();
     }
 
     /**

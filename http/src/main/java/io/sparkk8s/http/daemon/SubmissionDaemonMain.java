@@ -76,7 +76,7 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
             .kubernetesClient(client).build();
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
         DaemonMetrics metrics = new DaemonMetrics();
-        SubmissionBackend backend = new KubernetesSubmissionBackend(submitter, client, blocking,
+        KubernetesSubmissionBackend backend = new KubernetesSubmissionBackend(submitter, client, blocking,
             settings.eventsPollInterval(), metrics);
         SubmissionDaemon daemon;
         try {
@@ -85,6 +85,7 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
                 .toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
             System.err.println("spark-k8s daemon: cannot start: " + e.getCause().getMessage());
+            backend.close();
             submitter.close();
             client.close();
             system.terminate();
@@ -95,6 +96,7 @@ public final class SubmissionDaemonMain implements Callable<Integer> {
             () -> running.stop().thenApply(stopped -> Done.getInstance()));
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "daemon-submitter",
             () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                backend.close();
                 submitter.close();
                 client.close();
                 return Done.getInstance();

@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -88,8 +90,8 @@ class SubmissionDaemonIT {
     }
 
     /** One daemon replica: its own submitter and client, as the ServiceAccount. */
-    private record Replica(SubmissionDaemon daemon, SparkKubernetesSubmitter submitter, KubernetesClient client,
-        URI base) implements AutoCloseable {
+    private record Replica(SubmissionDaemon daemon, SparkKubernetesSubmitter submitter,
+        KubernetesSubmissionBackend backend, KubernetesClient client, URI base) implements AutoCloseable {
 
         static Replica start(KubernetesTestContext ctx, KubernetesClient client) throws Exception {
             return start(ctx, client, Optional.empty());
@@ -104,12 +106,12 @@ class SubmissionDaemonIT {
             DaemonMetrics metrics = new DaemonMetrics();
             DaemonSettings settings = DaemonSettings.fromConfig(SYSTEM.settings().config())
                 .withBinding("127.0.0.1", 0);
-            SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, settings, uploads,
-                new KubernetesSubmissionBackend(submitter, client,
-                    SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics),
+            KubernetesSubmissionBackend backend = new KubernetesSubmissionBackend(submitter, client,
+                SYSTEM.dispatchers().lookup(DispatcherSelector.blocking()), Duration.ofMillis(500), metrics);
+            SubmissionDaemon daemon = SubmissionDaemon.start(SYSTEM, settings, uploads, backend,
                 new SubmissionTranslator("k8s://" + ctx.masterUrl()), () -> tokens, metrics)
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new Replica(daemon, submitter, client, URI.create("http://127.0.0.1:"
+            return new Replica(daemon, submitter, backend, client, URI.create("http://127.0.0.1:"
                 + daemon.binding().localAddress().getPort()));
         }
 
@@ -128,7 +130,27 @@ class SubmissionDaemonIT {
         @Override
         public void close() throws Exception {
             daemon.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            backend.close();
             submitter.close();
+        }
+
+        /** Every item of a list, page by page ({@code limit} each), in the order the pages give them. */
+        List<JsonNode> listAll(String query, int limit) throws Exception {
+            List<JsonNode> items = new ArrayList<>();
+            String token = null;
+            do {
+                HttpResponse<String> page = send("GET", "/v1/submissions?limit=" + limit + (query.isEmpty() ? ""
+                    : "&" + query) + (token == null ? "" : "&pageToken=" + token), TOKEN, null);
+                assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+                JsonNode body = JSON.readTree(page.body());
+                body.get("items").forEach(items::add);
+                token = body.hasNonNull("nextPageToken") ? body.get("nextPageToken").asText() : null;
+            } while (token != null);
+            return items;
+        }
+
+        List<String> listedPodNames(String query) throws Exception {
+            return listAll(query, 100).stream().map(n -> n.get("driverPodName").asText()).toList();
         }
     }
 
@@ -214,6 +236,8 @@ class SubmissionDaemonIT {
                 "/nonexistent"), "status", ctx.namespace() + ":" + seen.get("driverPodName").asText(), "--master",
                 "k8s://" + ctx.masterUrl());
             assertThat(status).isZero();
+            // The second replica's driver-pod informer starts with this list; the CLI's pod comes later.
+            assertThat(second.listedPodNames("")).containsExactly(seen.get("driverPodName").asText());
 
             Map<String, String> env = Map.of("KUBECONFIG", ctx.kubeconfig().toString(), "HOME", "/nonexistent");
             int submitted = SubmissionCli.run(env, "submit", "--master", "k8s://" + ctx.masterUrl(),
@@ -224,11 +248,110 @@ class SubmissionDaemonIT {
                 "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
                 "local:///opt/spark/examples/jars/spark-examples.jar");
             assertThat(submitted).isZero();
-            JsonNode all = JSON.readTree(second.send("GET", "/v1/submissions", TOKEN, null).body());
-            assertThat(all.get("items")).hasSize(2);
-            assertThat(all.get("items")).extracting(n -> n.get("driverPodName").asText())
-                .anyMatch(name -> name.startsWith("cli-pi"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(second.listedPodNames(""))
+                .hasSize(2).anyMatch(name -> name.startsWith("cli-pi")));
+            assertThat(first.listedPodNames("")).isEqualTo(second.listedPodNames(""));
         }
+    }
+
+    @Test
+    void driverPodsMadeByOthersAppearAndDisappearInListsWithoutARestartAndFiltersApply(KubernetesTestContext ctx)
+        throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica daemon = Replica.start(ctx, asDaemon)) {
+            // The first list starts the daemon's informer for the namespace; everything below comes after it.
+            assertThat(daemon.listedPodNames("")).isEmpty();
+
+            createDriverPod(ctx, "blue-driver", "app-blue", Map.of("team", "blue"));
+            createDriverPod(ctx, "red-driver", "app-red", Map.of("team", "red"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(daemon.listedPodNames(""))
+                .containsExactlyInAnyOrder("blue-driver", "red-driver"));
+            assertThat(daemon.listAll("", 10)).extracting(n -> n.get("id").asText())
+                .containsExactlyInAnyOrder("app-blue", "app-red");
+            assertThat(daemon.listedPodNames("label=team%3Dblue")).containsExactly("blue-driver");
+            assertThat(daemon.listedPodNames("label=team%3Dgreen")).isEmpty();
+
+            ctx.client().pods().inNamespace(ctx.namespace()).withName("red-driver").editStatus(p -> new PodBuilder(p)
+                .editOrNewStatus().withPhase("Succeeded").endStatus().build());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                daemon.listedPodNames("state=SUCCEEDED")).containsExactly("red-driver"));
+            assertThat(daemon.listedPodNames("state=PENDING")).containsExactly("blue-driver");
+            assertThat(daemon.listedPodNames("state=PENDING&state=SUCCEEDED&label=team%3Dred"))
+                .containsExactly("red-driver");
+
+            ctx.client().pods().inNamespace(ctx.namespace()).withName("blue-driver").withGracePeriod(0).delete();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(daemon.listedPodNames(""))
+                .containsExactly("red-driver"));
+
+            // Lists are answered from the informer's cache: with the right to list pods withdrawn (watch kept),
+            // a direct list is refused but the daemon still answers, and still sees new pods.
+            ctx.client().rbac().roles().inNamespace(ctx.namespace()).withName("spark-k8s-daemon-submitter")
+                .edit(r -> new RoleBuilder(r).editFirstRule().removeFromVerbs("list").endRule().build());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertForbidden(() -> asDaemon.pods()
+                .inNamespace(ctx.namespace()).withLabel("spark-role", "driver").list()));
+            createDriverPod(ctx, "late-driver", "app-late", Map.of());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(daemon.listedPodNames(""))
+                .containsExactlyInAnyOrder("red-driver", "late-driver"));
+        }
+    }
+
+    @Test
+    void pagingOverManyDriverPodsGivesEveryPodOnceInKeyOrderOnEitherReplica(KubernetesTestContext ctx)
+        throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica first = Replica.start(ctx, asDaemon);
+            Replica second = Replica.start(ctx, asDaemon)) {
+            for (int i = 0; i < 125; i++) {
+                createDriverPod(ctx, String.format("paged-%03d", i), "paged-app-" + i, Map.of());
+            }
+            // The first replica's informer starts with half of the pods present, the rest arrive by its watch.
+            assertThat(first.listedPodNames("")).hasSize(125);
+            for (int i = 125; i < 250; i++) {
+                createDriverPod(ctx, String.format("paged-%03d", i), "paged-app-" + i, Map.of());
+            }
+            List<String> expected = ctx.client().pods().inNamespace(ctx.namespace()).withLabel("spark-role", "driver")
+                .list().getItems().stream()
+                .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp() + "|"
+                    + p.getMetadata().getNamespace() + "|" + p.getMetadata().getName()))
+                .map(p -> p.getMetadata().getName()).toList();
+            assertThat(expected).hasSize(250);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(first.listAll("", 37))
+                .extracting(n -> n.get("driverPodName").asText()).containsExactlyElementsOf(expected));
+            assertThat(second.listAll("", 37)).extracting(n -> n.get("driverPodName").asText())
+                .containsExactlyElementsOf(expected);
+            assertThat(second.listAll("", 500)).extracting(n -> n.get("driverPodName").asText())
+                .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aNamespaceTheDaemonMayNotWatchIsAnsweredWithTheApiServersRefusalEveryTime(KubernetesTestContext ctx)
+        throws Exception {
+        try (KubernetesClient asDaemon = applyRbacAndLogIn(ctx); Replica daemon = Replica.start(ctx, asDaemon)) {
+            KubernetesClientException direct = org.junit.jupiter.api.Assertions.assertThrows(
+                KubernetesClientException.class, () -> asDaemon.pods().inNamespace("elsewhere")
+                    .withLabel("spark-role", "driver").list());
+            for (int attempt = 0; attempt < 2; attempt++) {
+                HttpResponse<String> refused = daemon.send("GET", "/v1/submissions", OTHER_TOKEN, null);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+                JsonNode error = JSON.readTree(refused.body());
+                assertThat(error.get("error").asText()).isEqualTo("kubernetes_api_error");
+                assertThat(error.get("message").asText()).isEqualTo("the Kubernetes API server answered 403: "
+                    + direct.getStatus().getMessage()).contains("cannot list resource \"pods\"").contains("elsewhere");
+            }
+            // The refusal in one namespace does not stop the lists of the namespaces the daemon may read.
+            createDriverPod(ctx, "allowed-driver", "app-allowed", Map.of());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(daemon.listedPodNames(""))
+                .containsExactly("allowed-driver"));
+        }
+    }
+
+    /** A driver pod created with a plain fabric8 call, as any other tool that follows the labels would. */
+    private static void createDriverPod(KubernetesTestContext ctx, String name, String appId,
+        Map<String, String> labels) {
+        ctx.client().pods().inNamespace(ctx.namespace()).resource(new PodBuilder().withNewMetadata().withName(name)
+            .addToLabels("spark-role", "driver").addToLabels("spark-app-selector", appId).addToLabels(labels)
+            .endMetadata().withNewSpec().addNewContainer().withName("spark-kubernetes-driver")
+            .withImage("apache/spark:3.5.1").endContainer().withRestartPolicy("Never").endSpec().build()).create();
     }
 
     @Test
