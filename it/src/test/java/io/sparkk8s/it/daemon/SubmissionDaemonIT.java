@@ -52,6 +52,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -419,28 +420,14 @@ class SubmissionDaemonIT {
                 + "\"com.example.Etl\",\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"conf\":{"
                 + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\","
                 + "\"spark.kubernetes.initContainer.image\":\"spark-k8s-init:it\"}}";
-            String boundary = "it-boundary-5e2a";
 
             // First a bundle that lacks a named jar, after a files bundle that was staged: 400 naming the part
             // and the file, no driver pod or other resource, and nothing left on the staging server.
-            java.io.ByteArrayOutputStream lacking = new java.io.ByteArrayOutputStream();
-            lacking.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
-                + "Content-Type: application/json\r\n\r\n" + submission.replace("\"jars\"", "\"files\":[\"job.conf\"],"
-                + "\"jars\"") + "\r\n--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"files\"; filename=\"files.tar\"\r\n"
-                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            lacking.write(tar(Map.of("job.conf", "rows=10\n".getBytes(StandardCharsets.UTF_8))));
-            lacking.write(("\r\n--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
-                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            lacking.write(tar(Map.of("etl.jar", new byte[] {'P', 'K', 3, 4, 42})));
-            lacking.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-
-            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
-                .header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(lacking.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
+            Map<String, byte[]> lacking = new LinkedHashMap<>();
+            lacking.put("files", tar(Map.of("job.conf", "rows=10\n".getBytes(StandardCharsets.UTF_8))));
+            lacking.put("jars", tar(Map.of("etl.jar", new byte[] {'P', 'K', 3, 4, 42})));
+            HttpResponse<String> refused = postMultipart(daemon, submission.replace("\"jars\"",
+                "\"files\":[\"job.conf\"],\"jars\""), lacking);
 
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
             assertThat(JSON.readTree(refused.body()).get("field").asText()).isEqualTo("jars");
@@ -457,19 +444,7 @@ class SubmissionDaemonIT {
                     assertThat(stored.filter(Files::isRegularFile).toList()).isEmpty();
                 }
             });
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
-                + "Content-Type: application/json\r\n\r\n" + submission + "\r\n--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
-                + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.write(jars);
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-
-            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
-                .header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = postMultipart(daemon, submission, Map.of("jars", jars));
 
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String id = JSON.readTree(created.body()).get("id").asText();
@@ -645,13 +620,22 @@ class SubmissionDaemonIT {
             + "\"com.example.Etl\",\"primaryResource\":\"etl.jar\",\"jars\":[\"dep.jar\"],\"conf\":{"
             + "\"spark.kubernetes.container.image\":\"apache/spark:3.5.1\","
             + "\"spark.kubernetes.initContainer.image\":\"spark-k8s-init:it\"}}";
+        return postMultipart(daemon, submission, Map.of("jars", jars));
+    }
+
+    /** A multipart POST: the submission part, then each bundle part (a tar) in the map's order. */
+    private static HttpResponse<String> postMultipart(Replica daemon, String submission, Map<String, byte[]> bundles)
+        throws Exception {
         String boundary = "it-boundary-9c1e";
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"submission\"\r\n"
-            + "Content-Type: application/json\r\n\r\n" + submission + "\r\n--" + boundary + "\r\n"
-            + "Content-Disposition: form-data; name=\"jars\"; filename=\"jars.tar\"\r\n"
-            + "Content-Type: application/x-tar\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(jars);
+            + "Content-Type: application/json\r\n\r\n" + submission).getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> bundle : bundles.entrySet()) {
+            body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + bundle.getKey()
+                + "\"; filename=\"" + bundle.getKey() + ".tar\"\r\nContent-Type: application/x-tar\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+            body.write(bundle.getValue());
+        }
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(daemon.base().resolve("/v1/submissions"))
             .header("Authorization", "Bearer " + TOKEN)
