@@ -10,6 +10,7 @@ import io.sparkk8s.actors.runtime.KubernetesOperations;
 import io.sparkk8s.actors.runtime.SubmissionRuntimeSettings;
 import io.sparkk8s.actors.runtime.SubmissionSupervisor;
 import io.sparkk8s.config.SubmissionRequest;
+import io.sparkk8s.staging.PlainStages;
 import io.sparkk8s.submission.DriverResourceNames;
 import io.sparkk8s.submission.staging.ResourceStager;
 import java.time.Duration;
@@ -219,16 +220,8 @@ public final class SparkKubernetesSubmitter implements AutoCloseable {
      */
     private <T> CompletionStage<T> ask(Function<ActorRef<T>, SubmissionSupervisor.Command> message,
         Duration timeout) {
-        CompletableFuture<T> answer = new CompletableFuture<>();
-        AskPattern.ask(supervisor, message::apply, timeout, system.scheduler()).whenCompleteAsync(
-            (value, failure) -> {
-                if (failure != null) {
-                    answer.completeExceptionally(failure);
-                } else {
-                    answer.complete(value);
-                }
-            }, system.executionContext());
-        return answer;
+        return PlainStages.completedOn(AskPattern.ask(supervisor, message::apply, timeout, system.scheduler()),
+            system.executionContext());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sparkk8s.staging.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkk8s.staging.Checksums;
+import io.sparkk8s.staging.PlainStages;
 import io.sparkk8s.staging.StagedResourcesOwner;
 import io.sparkk8s.staging.tar.ExtractionLimits;
 import io.sparkk8s.staging.tar.Extracted;
@@ -159,22 +160,9 @@ public final class ResourceStagingClient {
         return plain(https.isPresent() ? http.singleRequest(request, https.get()) : http.singleRequest(request));
     }
 
-    /**
-     * {@code pekkoStage}'s outcome as a plain {@link CompletableFuture} completed on the actor system's
-     * dispatcher. The stages Pekko returns run every dependent stage on the JDK's default async executor,
-     * which starts a new thread per task when the common pool has fewer than two threads (any machine with two
-     * cores): a thread per callback for this client and its callers.
-     */
+    /** {@code pekkoStage} as a plain future completed on the actor system's dispatcher ({@link PlainStages}). */
     private <T> CompletableFuture<T> plain(CompletionStage<T> pekkoStage) {
-        CompletableFuture<T> plain = new CompletableFuture<>();
-        pekkoStage.whenCompleteAsync((value, failure) -> {
-            if (failure != null) {
-                plain.completeExceptionally(failure);
-            } else {
-                plain.complete(value);
-            }
-        }, dispatcher);
-        return plain;
+        return PlainStages.completedOn(pekkoStage, dispatcher);
     }
 
     private <T> CompletionStage<T> failure(HttpResponse response, String what) {
