@@ -1,8 +1,11 @@
 package io.sparkk8s.http.daemon;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sparkk8s.submission.steps.DriverLabelsStep;
 import java.net.HttpURLConnection;
@@ -114,8 +117,7 @@ final class DriverPodCache implements AutoCloseable {
     }
 
     private Scoped start(String scope) {
-        SharedIndexInformer<Pod> informer = (ALL_NAMESPACES.equals(scope) ? client.pods().inAnyNamespace()
-            : client.pods().inNamespace(scope)).withLabel(DriverLabelsStep.ROLE_LABEL, "driver")
+        SharedIndexInformer<Pod> informer = pods(scope).withLabel(DriverLabelsStep.ROLE_LABEL, "driver")
             .runnableInformer(0);
         // Lost watches and failed relists are retried; a refusal stops the informer (the next request
         // lists directly and so answers with the API server's refusal, then tries a new informer).
@@ -130,9 +132,17 @@ final class DriverPodCache implements AutoCloseable {
     private record Scoped(SharedIndexInformer<Pod> informer, CompletableFuture<Void> started) {
     }
 
-    private List<Pod> directList(String scope, Map<String, String> labels) {
-        return (ALL_NAMESPACES.equals(scope) ? client.pods().inAnyNamespace() : client.pods().inNamespace(scope))
-            .withLabels(labels).withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems();
+    /**
+     * The driver pods of {@code scope} with all of {@code labels}, listed from the API server now.
+     *
+     * @throws KubernetesClientException e.g. 403 when the daemon may not list pods there
+     */
+    List<Pod> directList(String scope, Map<String, String> labels) {
+        return pods(scope).withLabels(labels).withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems();
+    }
+
+    private FilterWatchListDeletable<Pod, PodList, PodResource> pods(String scope) {
+        return ALL_NAMESPACES.equals(scope) ? client.pods().inAnyNamespace() : client.pods().inNamespace(scope);
     }
 
     private static String describe(String scope) {

@@ -240,7 +240,7 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend, Aut
                     && known.get().state() == SubmissionState.SUBMITTED) {
                     return CompletableFuture.completedFuture(known);
                 }
-                return blockingCall(() -> driverPods(namespaces, Map.of(DriverLabelsStep.APP_ID_LABEL, id), true))
+                return blockingCall(() -> lookedUpPods(namespaces, Map.of(DriverLabelsStep.APP_ID_LABEL, id)))
                     .thenApply(pods -> pods.stream().findFirst().map(KubernetesSubmissionBackend::status)
                         .or(() -> known.filter(k -> namespaces.contains("*") || namespaces.contains(k.namespace()))));
             });
@@ -353,27 +353,23 @@ public final class KubernetesSubmissionBackend implements SubmissionBackend, Aut
     }
 
     /**
-     * The driver pods with {@code labels} in {@code namespaces}. With {@code skipForbidden}, a namespace
-     * the daemon may not read holds none of its submissions (looking up one id); otherwise the 403 goes
-     * to the caller, who asked about that namespace and should learn that the daemon lacks the rights.
+     * The driver pods with {@code labels} in {@code namespaces}, listed from the API server now (looking up one
+     * id): a namespace the daemon may not read holds none of its submissions.
      */
-    private List<Pod> driverPods(Set<String> namespaces, Map<String, String> labels, boolean skipForbidden) {
+    private List<Pod> lookedUpPods(Set<String> namespaces, Map<String, String> labels) {
+        if (namespaces.contains(DriverPodCache.ALL_NAMESPACES)) {
+            return listed.directList(DriverPodCache.ALL_NAMESPACES, labels);
+        }
         List<Pod> pods = new ArrayList<>();
-        if (namespaces.contains("*")) {
-            pods.addAll(client.pods().inAnyNamespace().withLabels(labels)
-                .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
-        } else {
-            for (String ns : namespaces) {
-                try {
-                    pods.addAll(client.pods().inNamespace(ns).withLabels(labels)
-                        .withLabel(DriverLabelsStep.ROLE_LABEL, "driver").list().getItems());
-                } catch (KubernetesClientException e) {
-                    if (!skipForbidden || e.getCode() != 403) {
-                        throw e;
-                    }
-                    LOG.warn("the daemon may not list pods in namespace {} (see deploy/daemon/rbac.yaml);"
-                        + " a token names it: {}", ns, e.getMessage());
+        for (String ns : namespaces) {
+            try {
+                pods.addAll(listed.directList(ns, labels));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                    throw e;
                 }
+                LOG.warn("the daemon may not list pods in namespace {} (see deploy/daemon/rbac.yaml);"
+                    + " a token names it: {}", ns, e.getMessage());
             }
         }
         return pods;
